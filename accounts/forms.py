@@ -1,0 +1,37 @@
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from accounts.throttling import LoginAttempt
+
+
+class ThrottledLoginMixin:
+    """Refuse attempts that must wait, count failed ones, clear the account's count on success."""
+
+    def clean(self):
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not (username and password):
+            return super().clean()
+        attempt = LoginAttempt.from_request(self.request, username)
+        if refusal := attempt.refusal():
+            raise ValidationError(refusal, code="throttled")
+        try:
+            cleaned_data = super().clean()
+        except ValidationError as error:
+            if self.get_user() is None and (refusal := attempt.record_failure()):
+                raise ValidationError([*error.error_list, ValidationError(refusal, code="throttled")]) from None
+            raise
+        attempt.record_success()
+        return cleaned_data
+
+    @property
+    def is_throttled(self) -> bool:
+        return self.has_error("__all__", code="throttled")
+
+
+class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    pass

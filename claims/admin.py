@@ -1,0 +1,949 @@
+"""The reviewers' desk in the Django admin.
+
+Reviewers start at the review queue (everything pending, oldest first) and
+approve, reject (with a reason, asked for on a confirmation page) or return
+records to draft, one at a time from a record's page or in bulk from the
+queue and the change lists. Every decision goes through the model methods
+(claims.models.review_records), which check the rules, stamp who and when and
+write the audit trail. Edits of approved records become revisions that wait
+for review; other edits are saved with their field history. Nobody changes a
+review state by hand, and only administrators delete.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation, RelatedOnlyFieldListFilter
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, ProtectedError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from claims.models import (
+    REVIEW_ORDER,
+    Actor,
+    Claim,
+    FieldChange,
+    Proposition,
+    Reviewable,
+    ReviewState,
+    Revision,
+    StaleEdit,
+    Stance,
+    StateChange,
+    review_records,
+    unique_slug,
+)
+from sources.anchoring import AnchorError, anchor_quote
+
+BOTH_LOCATIONS = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+# The change page's review buttons post the change-form action field.
+CHANGE_FORM_ACTION = f"{ActionLocation.CHANGE_FORM.value}-action"
+QUEUE_LIMIT = 100
+QUEUE_KINDS = {model._meta.model_name: model for model in REVIEW_ORDER}
+ACTION_WORDS = {
+    # action: (what the success message says, what the refusal says)
+    "submit": ("Submitted for review", "Not submitted"),
+    "approve": ("Approved", "Not approved"),
+    "reject": ("Rejected", "Not rejected"),
+    "return_to_draft": ("Returned to draft", "Not returned to draft"),
+}
+
+
+# ---------------------------------------------------------------------------
+# Who may review, and what waits for them
+
+
+def can_review(user) -> bool:
+    """May open the review queue: a reviewer of at least one kind of record."""
+    return user.is_active and user.is_staff and any(user.has_perm(model.review_permission()) for model in REVIEW_ORDER)
+
+
+def admin_url(record) -> str:
+    opts = record._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+
+
+def admin_link(record, label=None) -> str:
+    if record is None:
+        return "—"
+    return format_html('<a href="{}">{}</a>', admin_url(record), label or Truncator(str(record)).chars(80))
+
+
+# What a queue row (and the rejection page) shows of each kind of record.
+QUEUE_RELATED = {
+    "proposition": ("created_by",),
+    "claim": ("created_by", "claimant", "reported_by", "source"),
+    "stance": ("created_by", "claim__claimant", "proposition"),
+    "revision": ("created_by",),
+}
+
+
+# Source texts can be long and the queue shows only titles.
+QUEUE_DEFERRED = {"claim": ("source__text",)}
+
+
+def queue_queryset(kind: str, queryset=None):
+    queryset = QUEUE_KINDS[kind].objects.all() if queryset is None else queryset
+    return queryset.select_related(*QUEUE_RELATED[kind]).defer(*QUEUE_DEFERRED.get(kind, ()))
+
+
+def queue_querysets() -> dict:
+    """What waits for review, per kind, oldest submission first."""
+    return {kind: queue_queryset(kind, model.objects.awaiting_review()) for kind, model in QUEUE_KINDS.items()}
+
+
+def work_summary(user) -> dict:
+    """Counts for the admin index: the queue for reviewers, their own work for analysts."""
+    if can_review(user):
+        counts = []
+        for kind, queryset in queue_querysets().items():
+            count, opts = queryset.count(), QUEUE_KINDS[kind]._meta
+            counts.append(
+                {"kind": kind, "label": opts.verbose_name if count == 1 else opts.verbose_name_plural, "count": count}
+            )
+        return {"queue_counts": counts, "queue_total": sum(row["count"] for row in counts)}
+    if not user.is_active or not user.is_staff:
+        return {}
+    mine = []
+    for model in (Proposition, Claim, Stance):
+        by_state = dict(model.objects.filter(created_by=user).order_by().values_list("state").annotate(n=Count("pk")))
+        changelist = reverse(f"admin:claims_{model._meta.model_name}_changelist")
+        mine.append(
+            {
+                "label": model._meta.verbose_name_plural,
+                "states": [
+                    {
+                        "label": state.label,
+                        "state": state.value,
+                        "count": by_state.get(state, 0),
+                        "url": f"{changelist}?created_by__id__exact={user.pk}&state__exact={state.value}",
+                    }
+                    for state in ReviewState
+                ],
+            }
+        )
+    return {"my_work": mine}
+
+
+@dataclass
+class QueueItem:
+    kind: str
+    record: object
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.record.pk}"
+
+    @property
+    def url(self) -> str:
+        return admin_url(self.record)
+
+    @property
+    def label(self) -> str:
+        return QUEUE_KINDS[self.kind]._meta.verbose_name
+
+
+def records_from_keys(keys: list[str]) -> list:
+    """The records named by queue keys such as ``claim:12``; unknown keys are ignored."""
+    wanted = defaultdict(set)
+    for key in keys:
+        kind, _, pk = key.partition(":")
+        if kind in QUEUE_KINDS and pk.isdigit():
+            wanted[kind].add(int(pk))
+    records = []
+    for kind, pks in wanted.items():
+        # Not only pending ones: the model methods say why a record cannot move.
+        records += queue_queryset(kind).filter(pk__in=pks)
+    return records
+
+
+def review_queue(request):
+    """The reviewers' entry point: everything pending, oldest first, with bulk actions."""
+    if not can_review(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        return act_on_queue(request)
+    kind = request.GET.get("kind") if request.GET.get("kind") in QUEUE_KINDS else None
+    querysets = queue_querysets()
+    counts = {name: queryset.count() for name, queryset in querysets.items()}
+    items = [
+        QueueItem(name, record)
+        for name, queryset in querysets.items()
+        if kind in (None, name)
+        for record in queryset[:QUEUE_LIMIT]
+    ]
+    items.sort(key=lambda item: (item.record.submitted_at or timezone.now(), list(QUEUE_KINDS).index(item.kind)))
+    context = {
+        **admin.site.each_context(request),
+        "title": "Review queue",
+        "subtitle": None,
+        "items": items[:QUEUE_LIMIT],
+        "tabs": [(name, QUEUE_KINDS[name]._meta.verbose_name_plural, counts[name]) for name in QUEUE_KINDS],
+        "total": sum(counts.values()),
+        "shown_total": counts[kind] if kind else sum(counts.values()),
+        "kind": kind,
+        "limit": QUEUE_LIMIT,
+        "four_eyes": settings.REVIEW_FOUR_EYES,
+    }
+    return TemplateResponse(request, "admin/review/queue.html", context)
+
+
+def act_on_queue(request):
+    back = request.get_full_path()
+    action = request.POST.get("action", "")
+    if action not in ("approve", "reject", "return_to_draft"):
+        messages.warning(request, "Choose what to do with the selected items. Nothing was changed.")
+        return redirect(back)
+    records = records_from_keys(request.POST.getlist("item"))
+    if not records:
+        messages.warning(request, "Select the items to act on first. Nothing was changed.")
+        return redirect(back)
+    if action == "reject":
+        return confirm_rejection(request, records, cancel_url=back) or redirect(back)
+    report_outcome(request, action, review_records(records, action, request.user))
+    return redirect(back)
+
+
+# ---------------------------------------------------------------------------
+# Rejecting (with a reason) and reporting what happened
+
+
+def describe(records) -> str:
+    """“claim “…”” for a few records, “12 claims, 3 stances” for many."""
+    if len(records) <= 3:
+        return "; ".join(f"{record._meta.verbose_name} “{Truncator(str(record)).chars(70)}”" for record in records)
+    by_kind = Counter(type(record) for record in records)
+    return ", ".join(
+        f"{count} {model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural}"
+        for model, count in sorted(by_kind.items(), key=lambda item: REVIEW_ORDER.index(item[0]))
+    )
+
+
+def report_outcome(request, action: str, outcome) -> None:
+    done, not_done = ACTION_WORDS[action]
+    if outcome.done:
+        messages.success(request, f"{done}: {describe(outcome.done)}.")
+    refusals = defaultdict(list)
+    for record, reason in outcome.refused:
+        refusals[reason].append(record)
+    for reason, records in refusals.items():
+        messages.error(request, f"{not_done}: {describe(records)}. {reason}")
+
+
+def rejection_title(records) -> str:
+    if len(records) == 1:
+        return f"Reject this {records[0]._meta.verbose_name}?"
+    return f"Reject {describe(records) if len(records) > 3 else f'these {len(records)} items'}?"
+
+
+def confirm_rejection(request, records, *, cancel_url: str):
+    """Ask for the reason before rejecting; reject once it is given. Returns a page, or None when done.
+
+    The page posts back to the URL it came from with every field it was sent,
+    so the same confirmation serves the queue, change lists and change pages.
+    """
+    reason = request.POST.get("reason", "").strip()
+    error = ""
+    if request.POST.get("confirm_reject") == "yes":
+        if reason:
+            report_outcome(request, "reject", review_records(records, "reject", request.user, reason=reason))
+            return None
+        error = "A reason is required to reject: the analyst reads it to fix their work."
+    carried = [
+        (name, value)
+        for name in request.POST
+        if name not in ("csrfmiddlewaretoken", "reason", "confirm_reject")
+        for value in request.POST.getlist(name)
+    ]
+    context = {
+        **admin.site.each_context(request),
+        "title": rejection_title(records),
+        "subtitle": None,
+        "records": [(record._meta.verbose_name, record, admin_url(record)) for record in records],
+        "carried": carried,
+        "reason": reason,
+        "error": error,
+        "cancel_url": cancel_url,
+    }
+    return TemplateResponse(request, "admin/review/reject_confirmation.html", context, status=400 if error else 200)
+
+
+# ---------------------------------------------------------------------------
+# History shown on change pages
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime
+    by: object
+    what: str
+    reason: str = ""
+    old: str = ""
+    new: str = ""
+    link: str = ""
+
+
+def history_entries(record) -> list[HistoryEntry]:
+    """State changes, field changes and revisions of ``record``, newest first."""
+    entries = []
+    if isinstance(record, Reviewable):
+        entries += [
+            HistoryEntry(
+                change.at,
+                change.by,
+                f"{ReviewState(change.from_state).label} → {ReviewState(change.to_state).label}",
+                reason=change.reason,
+            )
+            for change in record.history()
+        ]
+    entries += [
+        HistoryEntry(
+            change.at,
+            change.by,
+            f"Changed {change.field_label}" + (f" (revision #{change.revision_id})" if change.revision_id else ""),
+            old=change.old,
+            new=change.new,
+        )
+        for change in FieldChange.objects.for_record(record)
+    ]
+    if isinstance(record, (Proposition, Claim, Stance)):
+        entries += [
+            HistoryEntry(
+                revision.created_at,
+                revision.created_by,
+                f"Proposed revision #{revision.pk} ({revision.get_state_display().lower()})",
+                reason=revision.note,
+                link=admin_url(revision),
+            )
+            for revision in Revision.objects.for_record(record).select_related("created_by")
+        ]
+    created_at = getattr(record, "created_at", None)
+    if created_at:
+        entries.append(HistoryEntry(created_at, getattr(record, "created_by", None), "Created"))
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+# ---------------------------------------------------------------------------
+# Forms
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """Carries the version the page was loaded with, so a concurrent save is caught, not overwritten."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if self.instance.pk and loaded is not None and loaded != self.instance.version:
+            raise ValidationError(
+                "Someone else saved this %(model)s after you opened it (it is now version %(version)s). "
+                "Your changes are still in the form: copy them, reload the page and apply them again.",
+                params={"model": self.instance._meta.verbose_name, "version": self.instance.version},
+                code="stale",
+            )
+        approved = getattr(self.instance, "state", None) == ReviewState.APPROVED
+        if self.instance.pk and approved and self.instance.pending_revision() is not None:
+            raise ValidationError(
+                "A revision of this %(model)s is already waiting for review; wait for the reviewer's decision.",
+                params={"model": self.instance._meta.verbose_name},
+                code="revision_pending",
+            )
+        return cleaned
+
+
+class SluggedAdminForm(VersionedAdminForm):
+    """The slug is optional when adding: it is made from ``slug_source`` (the name or statement)."""
+
+    slug_source = "name"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = "Permanent public address. Leave empty to make one from the text."
+
+    def clean(self):
+        cleaned = super().clean()
+        if "slug" in self.fields and not cleaned.get("slug") and cleaned.get(self.slug_source):
+            cleaned["slug"] = unique_slug(self._meta.model, cleaned[self.slug_source])
+        return cleaned
+
+
+class PropositionAdminForm(SluggedAdminForm):
+    slug_source = "statement"
+
+
+class ClaimAdminForm(VersionedAdminForm):
+    """Anchors the quote into the source whenever it (or the source) changes."""
+
+    def clean(self):
+        cleaned = super().clean()
+        quote = cleaned.get("quote")
+        source = cleaned.get("source") or (self.instance.source if self.instance.source_id else None)
+        if not quote or source is None:
+            return cleaned
+        if self.instance.pk and not {"quote", "source"} & set(self.changed_data):
+            return cleaned
+        try:
+            anchor = anchor_quote(source.text, quote, position=self.instance.start if self.instance.pk else None)
+        except AnchorError as error:
+            self.add_error("quote", str(error))
+            return cleaned
+        cleaned["quote"] = anchor.exact
+        self.instance.start, self.instance.end = anchor.start, anchor.end
+        self.instance.prefix, self.instance.suffix = anchor.prefix, anchor.suffix
+        return cleaned
+
+
+# ---------------------------------------------------------------------------
+# Model admins: shared behaviour
+
+
+class TolerantChangeList(ChangeList):
+    """A change list whose malformed filters are a bad lookup (the admin's "?e=1" page), never a 500.
+
+    Django already treats most malformed values so; not a NUL byte (no stored
+    text holds one, and PostgreSQL refuses it in a query) nor a date-hierarchy
+    year too large for a date.
+    """
+
+    def get_filters(self, request):
+        if any("\x00" in value for values in self.get_filters_params().values() for value in values):
+            raise IncorrectLookupParameters("A filter value holds a NUL byte.")
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class TolerantQueryAdmin(admin.ModelAdmin):
+    """Change lists, searches and autocompletes that answer hand-made query strings without a 500."""
+
+    def get_changelist(self, request, **kwargs):
+        return TolerantChangeList
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+
+class AnalystFilter(RelatedOnlyFieldListFilter):
+    """Filter by who recorded the record."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = "analyst"
+
+
+class VersionedAdmin(TolerantQueryAdmin):
+    """Edits go through save_edit (stale-edit check, field history); only administrators delete."""
+
+    form = VersionedAdminForm
+    audit_fields = ("version", "created_by", "created_at", "updated_at")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None or self.has_change_permission(request, obj):
+            fieldsets.append((None, {"fields": ["loaded_version"], "classes": ["hidden"]}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *self.audit_fields]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def edited_fields(self, form) -> list[str]:
+        """The model fields this form changed, with any that follow from them."""
+        names = {field.name for field in self.model._meta.concrete_fields}
+        return [name for name in form.changed_data if name in names]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            obj.save()
+            return
+        fields = self.edited_fields(form)
+        if not fields:
+            return
+        try:
+            self.save_change(request, obj, form, fields)
+        except StaleEdit as error:
+            request.review_save_failed = f"Not saved: {error} Reload the page and apply your changes again."
+        except (PermissionDenied, ValidationError) as error:
+            detail = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            request.review_save_failed = f"Not saved: {detail}"
+
+    def save_change(self, request, obj, form, fields):
+        obj.save_edit(
+            expected_version=form.cleaned_data.get("loaded_version") or obj.version, fields=fields, by=request.user
+        )
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "review_save_failed", None):
+            return None
+        revision = getattr(request, "proposed_revision", None)
+        if revision is not None:
+            message = f"Proposed revision #{revision.pk}: {', '.join(revision.changes)}."
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        failure = getattr(request, "review_save_failed", None)
+        if failure:
+            self.message_user(request, failure, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        revision = getattr(request, "proposed_revision", None)
+        if revision is not None:
+            self.message_user(
+                request,
+                f"Your changes to the {obj._meta.verbose_name} “{Truncator(str(obj)).chars(70)}” wait for review as "
+                f"revision #{revision.pk}. Readers see the approved version until a reviewer approves it.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def delete_model(self, request, obj):
+        try:
+            super().delete_model(request, obj)
+        except ProtectedError as error:
+            raise PermissionDenied(self.protected_message(error)) from None
+
+    def delete_queryset(self, request, queryset):
+        try:
+            super().delete_queryset(request, queryset)
+        except ProtectedError as error:
+            raise PermissionDenied(self.protected_message(error)) from None
+
+    @staticmethod
+    def protected_message(error) -> str:
+        return f"Cannot delete: other records refer to it ({len(error.protected_objects)}). Remove those first."
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["history_entries"] = history_entries(obj)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+class ReviewableAdmin(VersionedAdmin):
+    """Review actions, the review panel, and revisions for edits of approved records."""
+
+    @admin.display(description="analyst", ordering="created_by__username")
+    def analyst(self, obj):
+        return obj.created_by
+
+    @admin.display(description="review state", ordering="state")
+    def review_state(self, obj):
+        return format_html('<span class="state-badge state-badge--{}">{}</span>', obj.state, obj.get_state_display())
+
+    review_fields = ("state", "submitted_at", "reviewed_by", "reviewed_at", "review_reason")
+    actions = ["approve_selected", "reject_selected", "return_to_draft_selected", "submit_selected"]
+    date_hierarchy = "created_at"
+    # What the change page shows of related records, loaded with the record.
+    change_select_related = ("created_by", "reviewed_by")
+
+    def get_object(self, request, object_id, from_field=None):
+        queryset = self.get_queryset(request).select_related(*self.change_select_related)
+        field = self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (self.model.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def has_review_permission(self, request, obj=None):
+        return request.user.is_active and request.user.has_perm(self.model.review_permission())
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        # Pending records are being reviewed; approved ones with a pending revision wait for it.
+        return obj is None or (obj.state != ReviewState.PENDING and cached_pending_revision(obj) is None)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj), *self.review_fields]
+        if obj is not None and obj.state == ReviewState.APPROVED:
+            # Only what a revision may change stays editable.
+            editable = set(self.model.REVISABLE_FIELDS)
+            readonly += [name for name in flatten_fieldsets(self.fieldsets) if name not in editable]
+        return list(dict.fromkeys(readonly))
+
+    def save_change(self, request, obj, form, fields):
+        if obj.state != ReviewState.APPROVED:
+            return super().save_change(request, obj, form, fields)
+        request.proposed_revision = obj.propose_revision(
+            request.user,
+            {name: form.cleaned_data[name] for name in fields if name in self.model.REVISABLE_FIELDS},
+            expected_version=form.cleaned_data.get("loaded_version") or obj.version,
+        )
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_public else None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["review"] = self.review_panel(request, obj)
+            revision = cached_pending_revision(obj)
+            context["pending_revision"] = revision
+            context["pending_revision_diff"] = revision.diff() if revision else []
+            context["revisable"] = bool(self.model.REVISABLE_FIELDS)
+        # The review panel replaces the generic action drop-down on change pages.
+        context["action_form"] = None
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def review_panel(self, request, obj) -> dict:
+        user = request.user
+        reviewer = self.has_review_permission(request, obj)
+        own = obj.created_by_id == user.pk
+        own_blocks = own and settings.REVIEW_FOUR_EYES
+        buttons = []
+        if obj.state in (ReviewState.DRAFT, ReviewState.REJECTED) and self.has_change_permission(request):
+            buttons.append(("submit_selected", "Submit for review", "default"))
+        if obj.state == ReviewState.PENDING and reviewer and not own_blocks:
+            buttons += [("approve_selected", "Approve", "approve"), ("reject_selected", "Reject…", "reject")]
+        if obj.state != ReviewState.DRAFT and (reviewer or (own and obj.state == ReviewState.PENDING)):
+            buttons.append(("return_to_draft_selected", "Return to draft", "default"))
+        available = self.get_actions(request, action_location=ActionLocation.CHANGE_FORM)
+        buttons = [button for button in buttons if button[0] in available]
+        return {
+            "state": ReviewState(obj.state),
+            "buttons": buttons,
+            "action_field": CHANGE_FORM_ACTION,
+            "own_blocks": obj.state == ReviewState.PENDING and reviewer and own_blocks,
+        }
+
+    # Actions: one record from its page, or a selection from the change list.
+
+    def review_queryset(self, queryset):
+        return queryset.select_related(*self.list_select_related) if self.list_select_related else queryset
+
+    @admin.action(
+        permissions=["review"],
+        description="Approve this %(verbose_name)s",
+        description_plural="Approve selected %(verbose_name_plural)s",
+        location=BOTH_LOCATIONS,
+    )
+    def approve_selected(self, request, queryset):
+        report_outcome(request, "approve", review_records(self.review_queryset(queryset), "approve", request.user))
+
+    @admin.action(
+        permissions=["review"],
+        description="Reject this %(verbose_name)s…",
+        description_plural="Reject selected %(verbose_name_plural)s…",
+        location=BOTH_LOCATIONS,
+    )
+    def reject_selected(self, request, queryset):
+        return confirm_rejection(request, list(self.review_queryset(queryset)), cancel_url=request.get_full_path())
+
+    @admin.action(
+        permissions=["change"],
+        description="Return this %(verbose_name)s to draft",
+        description_plural="Return selected %(verbose_name_plural)s to draft",
+        location=BOTH_LOCATIONS,
+    )
+    def return_to_draft_selected(self, request, queryset):
+        outcome = review_records(self.review_queryset(queryset), "return_to_draft", request.user)
+        report_outcome(request, "return_to_draft", outcome)
+
+    @admin.action(
+        permissions=["change"],
+        description="Submit this %(verbose_name)s for review",
+        description_plural="Submit selected %(verbose_name_plural)s for review",
+        location=BOTH_LOCATIONS,
+    )
+    def submit_selected(self, request, queryset):
+        report_outcome(request, "submit", review_records(self.review_queryset(queryset), "submit", request.user))
+
+
+def cached_pending_revision(obj):
+    """The record's pending revision, looked up once per loaded record."""
+    if not hasattr(obj, "_pending_revision_cache"):
+        revisable = obj.pk and obj.REVISABLE_FIELDS and obj.state == ReviewState.APPROVED
+        obj._pending_revision_cache = obj.pending_revision() if revisable else None
+    return obj._pending_revision_cache
+
+
+# ---------------------------------------------------------------------------
+# The domain models
+
+
+@admin.register(Actor)
+class ActorAdmin(VersionedAdmin):
+    form = SluggedAdminForm
+    list_display = ("name", "kind", "affiliation_link", "claim_count", "updated_at")
+    list_filter = ("kind", ("created_by", AnalystFilter), "created_at")
+    list_select_related = ("affiliation",)
+    search_fields = ("name", "aliases", "slug")
+    # Explicit: the claim count makes this a GROUP BY query, which ignores Meta.ordering.
+    ordering = ("name", "pk")
+    autocomplete_fields = ("affiliation",)
+    date_hierarchy = "created_at"
+    fieldsets = ((None, {"fields": ("name", "slug", "kind", "aliases", "affiliation", "description")}),)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(claim_count=Count("claims"))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        # The slug is the actor's permanent public address.
+        return [*readonly, "slug"] if obj is not None else readonly
+
+    @admin.display(description="affiliation", ordering="affiliation__name")
+    def affiliation_link(self, obj):
+        return admin_link(obj.affiliation)
+
+    @admin.display(description="claims", ordering="claim_count")
+    def claim_count(self, obj):
+        url = reverse("admin:claims_claim_changelist") + f"?claimant__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, obj.claim_count)
+
+
+@admin.register(Proposition)
+class PropositionAdmin(ReviewableAdmin):
+    form = PropositionAdminForm
+    list_display = (
+        "statement",
+        "review_state",
+        "supports_count",
+        "disputes_count",
+        "qualifies_count",
+        "analyst",
+        "submitted_at",
+    )
+    list_filter = ("state", ("created_by", AnalystFilter), ("reviewed_by", RelatedOnlyFieldListFilter), "submitted_at")
+    list_select_related = ("created_by",)
+    search_fields = ("statement", "slug", "description")
+    fieldsets = ((None, {"fields": ("statement", "slug", "description")}),)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "slug"] if obj is not None and "slug" not in readonly else readonly
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["stances"] = obj.stances.select_related("claim__claimant", "claim__source").order_by(
+                "side", "claim__source_id", "claim__start"
+            )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReviewableAdmin):
+    form = ClaimAdminForm
+    list_display = (
+        "short_quote",
+        "claimant_link",
+        "source_link",
+        "review_state",
+        "asserted",
+        "analyst",
+        "submitted_at",
+    )
+    list_filter = (
+        "state",
+        ("source", RelatedOnlyFieldListFilter),
+        ("claimant", RelatedOnlyFieldListFilter),
+        ("created_by", AnalystFilter),
+        "asserted_precision",
+        "submitted_at",
+    )
+    list_select_related = ("claimant", "source", "created_by")
+    search_fields = ("quote", "paraphrase", "claimant__name", "source__title")
+    autocomplete_fields = ("source", "claimant", "reported_by")
+    change_select_related = (
+        *ReviewableAdmin.change_select_related,
+        "source",
+        "claimant__affiliation",
+        "reported_by__affiliation",
+    )
+    fieldsets = (
+        (None, {"fields": ("source", "claimant", "reported_by", "quote", "paraphrase")}),
+        ("When it was asserted", {"fields": ("asserted_on", "asserted_precision")}),
+        ("Anchor in the source text", {"fields": ("start", "end", "prefix", "suffix"), "classes": ["collapse"]}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The anchor follows the quote; a claim stays in the source it was found in.
+        readonly = [*super().get_readonly_fields(request, obj), "start", "end", "prefix", "suffix"]
+        if obj is not None:
+            readonly.append("source")
+        return list(dict.fromkeys(readonly))
+
+    def edited_fields(self, form):
+        fields = super().edited_fields(form)
+        if "quote" in fields:
+            fields += ["start", "end", "prefix", "suffix"]
+        return fields
+
+    @admin.display(description="quote", ordering="quote")
+    def short_quote(self, obj):
+        return Truncator(obj.quote).chars(90)
+
+    @admin.display(description="claimant", ordering="claimant__name")
+    def claimant_link(self, obj):
+        return admin_link(obj.claimant)
+
+    @admin.display(description="source", ordering="source__title")
+    def source_link(self, obj):
+        return admin_link(obj.source, Truncator(obj.source.title).chars(40))
+
+    @admin.display(description="asserted", ordering="asserted_on")
+    def asserted(self, obj):
+        return obj.asserted_display
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context.update(claim_context(obj))
+            context["stances"] = obj.stances.select_related("proposition").order_by("proposition__statement")
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+def claim_context(claim) -> dict:
+    """The quote inside its paragraph, and who said it through whom."""
+    before, quote, after = claim.quote_in_paragraph()
+    return {
+        "claim": claim,
+        "paragraph": {"before": before, "quote": quote, "after": after},
+        "source": claim.source,
+    }
+
+
+@admin.register(Stance)
+class StanceAdmin(ReviewableAdmin):
+    list_display = ("claim_link", "side", "proposition_link", "review_state", "analyst", "submitted_at")
+    list_filter = (
+        "state",
+        "side",
+        ("proposition", RelatedOnlyFieldListFilter),
+        ("created_by", AnalystFilter),
+        "submitted_at",
+    )
+    list_select_related = ("claim__claimant", "proposition", "created_by")
+    search_fields = ("claim__quote", "claim__claimant__name", "proposition__statement", "note")
+    autocomplete_fields = ("claim", "proposition")
+    change_select_related = (*ReviewableAdmin.change_select_related, "proposition")
+    fieldsets = ((None, {"fields": ("claim", "proposition", "side", "note")}),)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        # A stance links one claim to one proposition; link others with a new stance.
+        return list(dict.fromkeys([*readonly, "claim", "proposition"])) if obj is not None else readonly
+
+    @admin.display(description="claim", ordering="claim__quote")
+    def claim_link(self, obj):
+        return admin_link(obj.claim, f"{obj.claim.claimant}: “{Truncator(obj.claim.quote).chars(70)}”")
+
+    @admin.display(description="proposition", ordering="proposition__statement")
+    def proposition_link(self, obj):
+        return admin_link(obj.proposition)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            claim = Claim.objects.select_related("source", "claimant__affiliation", "reported_by__affiliation").get(
+                pk=obj.claim_id
+            )
+            context.update(claim_context(claim))
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+# ---------------------------------------------------------------------------
+# Revisions and the audit trail
+
+
+class WrittenByTheModelLayer:
+    """Records only the model methods write: the admin shows them and changes nothing."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Revision)
+class RevisionAdmin(WrittenByTheModelLayer, ReviewableAdmin):
+    list_display = ("__str__", "record_link", "review_state", "analyst", "submitted_at", "reviewed_by")
+    list_filter = ("state", "content_type", ("created_by", AnalystFilter), "submitted_at")
+    list_select_related = ("created_by", "reviewed_by")
+    search_fields = ("note", "review_reason")
+    fieldsets = ((None, {"fields": ("base_version",)}),)
+    actions = ["approve_selected", "reject_selected"]
+
+    def view_on_site(self, obj):
+        return None
+
+    @admin.display(description="record")
+    def record_link(self, obj):
+        url = reverse(f"admin:claims_{obj.record_model._meta.model_name}_change", args=[obj.object_id])
+        return format_html('<a href="{}">{} #{}</a>', url, obj.record_model._meta.verbose_name, obj.object_id)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            record = obj.record_model.objects.filter(pk=obj.object_id).first()
+            context.update(
+                revision_diff=obj.diff(),
+                revised_record=record,
+                revised_record_url=self.record_link(obj),
+                revision_is_stale=record is None or record.version != obj.base_version,
+            )
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+class AuditAdmin(WrittenByTheModelLayer, TolerantQueryAdmin):
+    """The audit trail is written by the model layer only: nobody adds, edits or deletes it here."""
+
+    date_hierarchy = "at"
+    list_select_related = ["content_type", "by"]
+
+    @admin.display(description="record")
+    def record_link(self, obj):
+        content_type = obj.content_type
+        url = reverse(f"admin:{content_type.app_label}_{content_type.model}_change", args=[obj.object_id])
+        return format_html('<a href="{}">{} #{}</a>', url, content_type.name, obj.object_id)
+
+
+@admin.register(StateChange)
+class StateChangeAdmin(AuditAdmin):
+    list_display = ("at", "record_link", "from_state", "to_state", "by", "short_reason")
+    list_filter = ("to_state", "from_state", "content_type", ("by", RelatedOnlyFieldListFilter), "at")
+    search_fields = ("reason", "by__username")
+
+    @admin.display(description="reason")
+    def short_reason(self, obj):
+        return Truncator(obj.reason).chars(80)
+
+
+@admin.register(FieldChange)
+class FieldChangeAdmin(AuditAdmin):
+    list_select_related = [*AuditAdmin.list_select_related, "revision"]
+    list_display = ("at", "record_link", "field", "short_old", "short_new", "by", "revision")
+    list_filter = ("content_type", "field", ("by", RelatedOnlyFieldListFilter), "at")
+    search_fields = ("field", "old", "new", "by__username")
+
+    @admin.display(description="old value")
+    def short_old(self, obj):
+        return Truncator(obj.old).chars(60)
+
+    @admin.display(description="new value")
+    def short_new(self, obj):
+        return Truncator(obj.new).chars(60)

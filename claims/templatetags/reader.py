@@ -1,0 +1,55 @@
+"""Small template helpers for the public pages and the shared base template."""
+
+import json
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from claims.roles import is_analyst
+from sources.dates import iso_partial_date
+
+register = template.Library()
+
+SIDE_SYMBOLS = {"supports": "✓", "disputes": "✗", "qualifies": "~"}
+
+# As django.utils.html.json_script: nothing in the data can close the element.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def url_or_empty(name: str) -> str:
+    """reverse(name), or "" while that part of the site does not exist (e.g. the desk)."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+@register.filter
+def can_use_desk(user) -> bool:
+    return is_analyst(user)
+
+
+@register.filter
+def side_symbol(side: str) -> str:
+    return SIDE_SYMBOLS.get(str(side), "")
+
+
+@register.filter
+def ld_json(data) -> SafeString:
+    """A schema.org JSON-LD data block. It is not executed, so CSP does not apply to it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+@register.filter
+def asserted_iso(claim) -> str:
+    """The claim's asserted date for <time datetime>: "2022", "2022-12", "2022-12-21" or ""."""
+    return iso_partial_date(claim.asserted_on, claim.asserted_precision)
+
+
+@register.filter
+def published_iso(source) -> str:
+    return iso_partial_date(source.published_on, source.published_precision)

@@ -1,0 +1,17 @@
+from django.urls import path
+from django.views.decorators.http import require_safe
+
+from claims import views
+from claims.caching import cached_public_page
+from claims.feeds import LatestPublicFeed
+
+app_name = "claims"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("contradictions/", views.contradiction_list, name="contradictions"),
+    path("contradictions/<slug:slug>.json", views.contradiction_data, name="contradiction_json"),
+    path("contradictions/<slug:slug>/", views.contradiction, name="contradiction"),
+    path("actors/<slug:slug>/", views.actor, name="actor"),
+    path("feed/", require_safe(cached_public_page(LatestPublicFeed())), name="feed"),
+]

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from accounts.forms import ThrottledAdminAuthenticationForm
+from accounts.views import ThrottledLoginView
+from config.views import healthz
+
+# The admin's login is throttled like the site's.
+admin.site.login_form = ThrottledAdminAuthenticationForm
+
+urlpatterns = [
+    path("", include("claims.urls")),
+    path("sources/", include("sources.urls")),
+    path("search/", include("search.urls")),
+    path("desk/", include("desk.urls")),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]

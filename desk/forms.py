@@ -1,0 +1,510 @@
+"""The desk's forms. They validate what was typed and resolve names to records;
+saving goes through the models (Claim.record, save_edit, the review methods)."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from claims.models import Actor, ActorKind, Claim, Proposition, Side, Stance
+from sources.anchoring import AnchorError, anchor_quote
+from sources.dates import iso_partial_date, parse_partial_date
+from sources.importing import SourceImportError, prepare_text, text_from_upload
+from sources.models import Source
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+LANGUAGE_SUGGESTIONS = [
+    ("en", "English"), ("fa", "Persian"), ("ps", "Pashto"), ("ur", "Urdu"), ("ar", "Arabic"),
+    ("tr", "Turkish"), ("de", "German"), ("fr", "French"), ("ru", "Russian"), ("zh", "Chinese"),
+]  # fmt: skip
+DATE_HELP = _("YYYY, YYYY-MM or YYYY-MM-DD; leave empty if unknown.")
+
+
+def _partial_date(value: str):
+    try:
+        return parse_partial_date(value)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+# ---------------------------------------------------------------------------
+# Sources
+
+
+class SourceImportForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=500)
+    url = forms.URLField(label=_("URL"), max_length=2000, required=False, assume_scheme="https")
+    outlet = forms.CharField(label=_("Outlet"), max_length=200, required=False)
+    authors = forms.CharField(
+        label=_("Author(s)"), max_length=500, required=False, help_text=_("Separate several with commas.")
+    )
+    published = forms.CharField(label=_("Published"), required=False, help_text=DATE_HELP)
+    language = forms.CharField(
+        label=_("Language"), max_length=35, initial="en", help_text=_("A language tag: en, fa, ur, ps, ar, …")
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_("Paste the article's text, or upload a file below."),
+    )
+    file = forms.FileField(
+        label=_("…or upload a file"),
+        required=False,
+        help_text=_("A .txt, .md or .html file of at most %(size)s. HTML is reduced to its text."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,.markdown,.html,.htm,text/plain,text/html"}),
+    )
+    notes = forms.CharField(
+        label=_("Provenance notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}), strip=True
+    )
+
+    def __init__(self, *args, max_bytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.template.defaultfilters import filesizeformat
+
+        self.fields["file"].help_text = self.fields["file"].help_text % {"size": filesizeformat(max_bytes)}
+        self.duplicate: Source | None = None
+
+    def clean_published(self):
+        return _partial_date(self.cleaned_data["published"])
+
+    def clean_language(self):
+        language = self.cleaned_data["language"].strip()
+        if not _LANGUAGE_TAG.match(language):
+            raise ValidationError(_("Write a language tag such as en, fa, ur, ps, ar or en-GB."))
+        return language
+
+    def clean(self):
+        cleaned = super().clean()
+        text, upload = cleaned.get("text", ""), cleaned.get("file")
+        if text.strip() and upload:
+            self.add_error("text", _("Paste the text or upload a file, not both."))
+            return cleaned
+        try:
+            if upload:
+                cleaned["text"] = text_from_upload(upload)
+            else:
+                cleaned["text"] = prepare_text(text)
+        except SourceImportError as error:
+            self.add_error("file" if upload else "text", str(error))
+            return cleaned
+        if not self.errors:
+            self.duplicate = Source.objects.find_duplicate(url=cleaned.get("url", ""), text=cleaned["text"])
+        return cleaned
+
+    def save(self, *, user) -> Source:
+        data = self.cleaned_data
+        published_on, precision = data["published"]
+        return Source.objects.create(
+            title=data["title"],
+            url=data["url"],
+            outlet=data["outlet"],
+            authors=data["authors"],
+            published_on=published_on,
+            published_precision=precision,
+            language=data["language"],
+            text=data["text"],
+            notes=data["notes"],
+            created_by=user,
+        )
+
+
+# ---------------------------------------------------------------------------
+# Claims
+
+
+def actors_named(name: str) -> list[Actor]:
+    """Actors called exactly ``name`` (any case), by name first, else by one of their aliases."""
+    name = name.strip()
+    candidates = list(Actor.objects.filter(Q(name__iexact=name) | Q(aliases__icontains=name)))
+    by_name = [actor for actor in candidates if actor.name.casefold() == name.casefold()]
+    if by_name:
+        return by_name
+    return [actor for actor in candidates if name.casefold() in (alias.casefold() for alias in actor.alias_list)]
+
+
+def propositions_named(text: str) -> list[Proposition]:
+    text = text.strip()
+    return list(Proposition.objects.filter(Q(statement__iexact=text) | Q(slug=text)))
+
+
+class ClaimFieldsForm(forms.Form):
+    """What a claim says and who said it; shared by the new-claim and edit forms."""
+
+    quote = forms.CharField(
+        label=_("Exact quote"),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Select it in the text, or paste it exactly as the source has it."),
+    )
+    start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    prefix = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+    suffix = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+    claimant = forms.CharField(label=_("Claimant"), max_length=200, help_text=_("Who asserted it: name or alias."))
+    claimant_is_new = forms.BooleanField(label=_("New actor: create it"), required=False)
+    claimant_kind = forms.ChoiceField(
+        label=_("Kind of new actor"), choices=ActorKind, initial=ActorKind.PERSON, required=False
+    )
+    paraphrase = forms.CharField(label=_("Paraphrase"), max_length=300, help_text=_("One line, in your words."))
+    asserted = forms.CharField(label=_("Asserted on"), required=False, help_text=DATE_HELP)
+    reported_by = forms.CharField(
+        label=_("Reported by"),
+        max_length=200,
+        required=False,
+        help_text=_("For reported speech: who reports that the claimant said it."),
+    )
+    reported_by_is_new = forms.BooleanField(label=_("New actor: create it"), required=False)
+    reported_by_kind = forms.ChoiceField(
+        label=_("Kind of new actor"), choices=ActorKind, initial=ActorKind.MEDIA_OUTLET, required=False
+    )
+
+    def __init__(self, *args, source: Source, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self.anchor = None
+
+    def clean_asserted(self):
+        return _partial_date(self.cleaned_data["asserted"])
+
+    @cached_property
+    def anchor_preview(self) -> tuple:
+        """(anchor, message) for the panel: the validated anchor, or for an unbound form its initial quote's."""
+        if self.is_bound:
+            return self.anchor, ""
+        quote, start = self.initial.get("quote"), str(self.initial.get("start") or "")
+        if not quote:
+            return None, ""
+        try:
+            anchor = anchor_quote(
+                self.source.text,
+                quote,
+                prefix=self.initial.get("prefix", ""),
+                suffix=self.initial.get("suffix", ""),
+                position=int(start) if start.isdigit() else None,
+            )
+        except AnchorError as error:
+            return None, str(error)
+        return anchor, ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "quote" in cleaned:
+            try:
+                self.anchor = anchor_quote(
+                    self.source.text,
+                    cleaned["quote"],
+                    prefix=cleaned.get("prefix") or "",
+                    suffix=cleaned.get("suffix") or "",
+                    position=cleaned.get("start"),
+                )
+            except AnchorError as error:
+                self.add_error("quote", str(error))
+        for field in ("claimant", "reported_by"):
+            if cleaned.get(field):
+                self._resolve_actor(field)
+        claimant, reporter = cleaned.get("claimant_actor"), cleaned.get("reported_by_actor")
+        if claimant and reporter and (claimant is reporter or (claimant.pk and claimant.pk == reporter.pk)):
+            self.add_error("reported_by", _("The claimant cannot report their own claim; leave “reported by” empty."))
+        return cleaned
+
+    def _resolve_actor(self, field: str) -> None:
+        """Put the actor ``field`` names (an unsaved one if it is to be created) in cleaned_data."""
+        name = self.cleaned_data[field].strip()
+        if self.cleaned_data.get(f"{field}_is_new"):
+            if actors_named(name):
+                self.add_error(
+                    field,
+                    _("An actor called “%(name)s” already exists: untick “new actor” to use it.") % {"name": name},
+                )
+            else:
+                kind = self.cleaned_data.get(f"{field}_kind") or ActorKind.OTHER
+                self.cleaned_data[f"{field}_actor"] = Actor(name=name, kind=kind)
+            return
+        matches = actors_named(name)
+        if len(matches) == 1:
+            self.cleaned_data[f"{field}_actor"] = matches[0]
+        elif not matches:
+            self.add_error(
+                field,
+                _("No actor is called “%(name)s”. Pick one from the suggestions, or tick “new actor” to create it.")
+                % {"name": name},
+            )
+        else:
+            self.add_error(
+                field,
+                _("Several actors are called “%(name)s” (%(names)s): type the full name of the one you mean.")
+                % {"name": name, "names": ", ".join(actor.name for actor in matches)},
+            )
+
+    def _saved_actor(self, field: str, user) -> Actor | None:
+        actor = self.cleaned_data.get(f"{field}_actor")
+        if actor is not None and actor.pk is None:
+            actor.created_by = user
+            actor.save()
+        return actor
+
+    def claim_fields(self, user) -> dict:
+        asserted_on, precision = self.cleaned_data["asserted"]
+        return {
+            "claimant": self._saved_actor("claimant", user),
+            "reported_by": self._saved_actor("reported_by", user),
+            "paraphrase": self.cleaned_data["paraphrase"],
+            "asserted_on": asserted_on,
+            "asserted_precision": precision,
+        }
+
+
+class NewClaimForm(ClaimFieldsForm):
+    proposition = forms.CharField(
+        label=_("Proposition"),
+        max_length=300,
+        required=False,
+        help_text=_("Optional: the contested statement this claim takes a side on."),
+    )
+    proposition_is_new = forms.BooleanField(label=_("New proposition: create it"), required=False)
+    side = forms.ChoiceField(label=_("Stance"), choices=[("", _("— choose —")), *Side.choices], required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        statement, side = (cleaned.get("proposition") or "").strip(), cleaned.get("side")
+        if not statement:
+            if side:
+                self.add_error(
+                    "proposition", _("Name the proposition this claim takes a side on, or clear the stance.")
+                )
+            return cleaned
+        if not side:
+            self.add_error("side", _("Choose whether the claim supports, disputes or qualifies the proposition."))
+        existing = propositions_named(statement)
+        if cleaned.get("proposition_is_new"):
+            if existing:
+                self.add_error("proposition", _("This proposition already exists: untick “new proposition” to use it."))
+            else:
+                cleaned["proposition_record"] = Proposition(statement=statement)
+        elif existing:
+            cleaned["proposition_record"] = existing[0]
+        else:
+            self.add_error(
+                "proposition",
+                _("No proposition says “%(statement)s”. Pick one from the suggestions, or tick “new proposition”.")
+                % {"statement": statement},
+            )
+        return cleaned
+
+    @transaction.atomic
+    def save(self, *, user) -> Claim:
+        """Record the claim (and any new actors, proposition and the stance) as drafts."""
+        anchor = self.anchor
+        claim = Claim.record(
+            source=self.source,
+            quote=anchor.exact,
+            prefix=anchor.prefix,
+            suffix=anchor.suffix,
+            position=anchor.start,
+            created_by=user,
+            **self.claim_fields(user),
+        )
+        proposition = self.cleaned_data.get("proposition_record")
+        if proposition is not None:
+            if proposition.pk is None:
+                proposition.created_by = user
+                proposition.save()
+            Stance.objects.create(claim=claim, proposition=proposition, side=self.cleaned_data["side"], created_by=user)
+        return claim
+
+
+class ClaimEditForm(ClaimFieldsForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    EDITED_FIELDS = [
+        "quote", "start", "end", "prefix", "suffix", "claimant", "paraphrase",
+        "asserted_on", "asserted_precision", "reported_by",
+    ]  # fmt: skip
+
+    @classmethod
+    def initial_for(cls, claim: Claim) -> dict:
+        return {
+            "quote": claim.quote,
+            "start": claim.start,
+            "prefix": claim.prefix,
+            "suffix": claim.suffix,
+            "claimant": claim.claimant.name,
+            "paraphrase": claim.paraphrase,
+            "asserted": iso_partial_date(claim.asserted_on, claim.asserted_precision),
+            "reported_by": claim.reported_by.name if claim.reported_by else "",
+            "version": claim.version,
+        }
+
+    @transaction.atomic
+    def save(self, claim: Claim, *, user) -> Claim:
+        """Save the edit; raises StaleEdit (and creates nothing) if someone saved the claim meanwhile."""
+        anchor = self.anchor
+        claim.quote, claim.start, claim.end = anchor.exact, anchor.start, anchor.end
+        claim.prefix, claim.suffix = anchor.prefix, anchor.suffix
+        for name, value in self.claim_fields(user).items():
+            setattr(claim, name, value)
+        claim.full_clean()
+        claim.save_edit(expected_version=self.cleaned_data["version"], fields=self.EDITED_FIELDS, by=user)
+        return claim
+
+
+# ---------------------------------------------------------------------------
+# Propositions and stances
+
+
+class PropositionForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Statement"), max_length=300, help_text=_("The contested statement, as one sentence.")
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Markdown.")
+    )
+
+    def __init__(self, *args, proposition: Proposition | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposition = proposition
+
+    def clean_statement(self):
+        statement = self.cleaned_data["statement"].strip()
+        duplicates = Proposition.objects.filter(statement__iexact=statement)
+        if self.proposition is not None:
+            duplicates = duplicates.exclude(pk=self.proposition.pk)
+        if duplicates.exists():
+            raise ValidationError(_("A proposition with this statement already exists; use its board instead."))
+        return statement
+
+
+class PropositionEditForm(PropositionForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, proposition: Proposition) -> dict:
+        return {
+            "statement": proposition.statement,
+            "description": proposition.description,
+            "version": proposition.version,
+        }
+
+
+class StanceEditForm(forms.Form):
+    """The paraphrase of the stance's claim and the stance's note; each only while its record is editable."""
+
+    paraphrase = forms.CharField(label=_("Paraphrase of the claim"), max_length=300)
+    claim_version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note on this stance"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Markdown."),
+    )
+    stance_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, stance: Stance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stance = stance
+        if not stance.claim.is_editable:
+            del self.fields["paraphrase"], self.fields["claim_version"]
+        if not stance.is_editable:
+            del self.fields["note"], self.fields["stance_version"]
+
+    @classmethod
+    def initial_for(cls, stance: Stance) -> dict:
+        return {
+            "paraphrase": stance.claim.paraphrase,
+            "claim_version": stance.claim.version,
+            "note": stance.note,
+            "stance_version": stance.version,
+        }
+
+    @transaction.atomic
+    def save(self, *, user) -> Stance:
+        """Save both parts, or neither: raises StaleEdit if either changed since the form was loaded."""
+        stance, data = self.stance, self.cleaned_data
+        if "paraphrase" in self.fields:
+            stance.claim.paraphrase = data["paraphrase"]
+            stance.claim.save_edit(expected_version=data["claim_version"], fields=["paraphrase"], by=user)
+        if "note" in self.fields:
+            stance.note = data["note"]
+            stance.save_edit(expected_version=data["stance_version"], fields=["note"], by=user)
+        return stance
+
+
+class StanceMoveForm(forms.Form):
+    side = forms.ChoiceField(label=_("Move to"), choices=Side)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class StanceRemoveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class StanceAddForm(forms.Form):
+    claim = forms.ModelChoiceField(queryset=Claim.objects.all(), widget=forms.HiddenInput)
+    side = forms.ChoiceField(label=_("Add as"), choices=Side)
+
+    def __init__(self, *args, proposition: Proposition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.proposition = proposition
+
+    def clean(self):
+        cleaned = super().clean()
+        claim = cleaned.get("claim")
+        if claim and Stance.objects.filter(claim=claim, proposition=self.proposition).exists():
+            raise ValidationError(_("This claim is already on the board."))
+        return cleaned
+
+
+# ---------------------------------------------------------------------------
+# Changes proposed to approved records (they become revisions for a reviewer)
+
+REVISION_NOTE_LABEL = _("Why the change")
+REVISION_NOTE_HELP = _("For the reviewer: what was wrong or missing.")
+
+
+def revision_note_field():
+    return forms.CharField(
+        label=REVISION_NOTE_LABEL,
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=REVISION_NOTE_HELP,
+    )
+
+
+class ClaimRevisionForm(ClaimEditForm):
+    revision_note = revision_note_field()
+
+    def changes(self, user) -> dict:
+        """The proposed values (a new actor named here is created now; the rest waits for review)."""
+        return {"quote": self.anchor.exact, **self.claim_fields(user)}
+
+
+class PropositionRevisionForm(PropositionEditForm):
+    revision_note = revision_note_field()
+
+    def changes(self, user) -> dict:
+        return {"statement": self.cleaned_data["statement"], "description": self.cleaned_data["description"]}
+
+
+class StanceRevisionForm(forms.Form):
+    side = forms.ChoiceField(label=_("Stance"), choices=Side)
+    note = forms.CharField(
+        label=_("Note on this stance"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Markdown."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    revision_note = revision_note_field()
+
+    @classmethod
+    def initial_for(cls, stance: Stance) -> dict:
+        return {"side": stance.side, "note": stance.note, "version": stance.version}
+
+    def changes(self, user) -> dict:
+        return {"side": self.cleaned_data["side"], "note": self.cleaned_data["note"]}

@@ -1,0 +1,54 @@
+"""Small template helpers for the desk: what a record is and where it is worked on."""
+
+from django import template
+from django.urls import reverse
+
+from claims.models import Claim, Proposition, Side, Stance
+
+register = template.Library()
+
+
+@register.filter
+def kind(record) -> str:
+    """ "claim", "stance" or "proposition"."""
+    return record._meta.model_name
+
+
+@register.filter
+def desk_url(record) -> str:
+    """Where ``record`` is worked on in the desk: its edit panel if editable, else its place on a page."""
+    if isinstance(record, Claim):
+        if record.is_editable:
+            return reverse("desk:claim_edit", args=[record.pk])
+        return f"{reverse('desk:source', args=[record.source_id])}#claim-{record.pk}"
+    if isinstance(record, Stance):
+        return f"{reverse('desk:board', args=[record.proposition.slug])}#stance-{record.pk}"
+    if isinstance(record, Proposition):
+        return reverse("desk:board", args=[record.slug])
+    raise TypeError(f"No desk page for {type(record).__name__}")
+
+
+@register.filter
+def other_sides(stance) -> list[Side]:
+    return [side for side in Side if side != stance.side]
+
+
+@register.filter
+def revise_url(record) -> str:
+    """The "propose a change" form of an approved ``record``."""
+    if isinstance(record, Claim):
+        return reverse("desk:claim_revise", args=[record.pk])
+    if isinstance(record, Stance):
+        return reverse("desk:stance_revise", args=[record.pk])
+    if isinstance(record, Proposition):
+        return reverse("desk:proposition_revise", args=[record.slug])
+    raise TypeError(f"No revision form for {type(record).__name__}")
+
+
+@register.filter
+def revised_fields(changes: dict, record) -> str:
+    """The labels of the fields a revision changes: "paraphrase, claimant"."""
+    if record is None:
+        return ", ".join(changes)
+    names = [str(record._meta.get_field(name).verbose_name) for name in changes]
+    return ", ".join(names)

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from desk import views
+
+app_name = "desk"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sources/new/", views.source_import, name="source_import"),
+    path("sources/<int:pk>/", views.source, name="source"),
+    path("sources/<int:pk>/claims/new/", views.claim_new, name="claim_new"),
+    path("sources/<int:pk>/anchor/", views.anchor_preview, name="anchor_preview"),
+    path("sources/<int:pk>/submit/", views.source_submit, name="source_submit"),
+    path("suggestions/claims/", views.similar_claims, name="similar_claims"),
+    path("claims/<int:pk>/edit/", views.claim_edit, name="claim_edit"),
+    path("claims/<int:pk>/submit/", views.claim_submit, name="claim_submit"),
+    path("claims/<int:pk>/revise/", views.claim_revise, name="claim_revise"),
+    path("suggestions/actors/", views.actor_suggestions, name="actor_suggestions"),
+    path("propositions/", views.propositions, name="propositions"),
+    path("suggestions/propositions/", views.proposition_suggestions, name="proposition_suggestions"),
+    path("new-proposition/", views.proposition_new, name="proposition_new"),
+    path("propositions/<slug:slug>/", views.board, name="board"),
+    path("propositions/<slug:slug>/edit/", views.proposition_edit, name="proposition_edit"),
+    path("propositions/<slug:slug>/submit/", views.proposition_submit, name="proposition_submit"),
+    path("propositions/<slug:slug>/revise/", views.proposition_revise, name="proposition_revise"),
+    path("propositions/<slug:slug>/submit-drafts/", views.board_submit, name="board_submit"),
+    path("propositions/<slug:slug>/stances/add/", views.stance_add, name="stance_add"),
+    path("stances/<int:pk>/", views.stance_card, name="stance_card"),
+    path("stances/<int:pk>/edit/", views.stance_edit, name="stance_edit"),
+    path("stances/<int:pk>/move/", views.stance_move, name="stance_move"),
+    path("stances/<int:pk>/remove/", views.stance_remove, name="stance_remove"),
+    path("stances/<int:pk>/submit/", views.stance_submit, name="stance_submit"),
+    path("stances/<int:pk>/revise/", views.stance_revise, name="stance_revise"),
+]

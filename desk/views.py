@@ -1,0 +1,785 @@
+"""The analyst desk: import sources, record claims by selecting text, arrange propositions.
+
+Every view is wrapped by ``analyst_required`` and starts with the access helper
+for its object. HTMX requests get the fragment that changed (a template partial,
+``"page.html#name"``); plain requests get the whole page or a redirect, so every
+control also works without JavaScript.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import push_url
+
+from claims.models import Actor, Claim, Proposition, ReviewError, ReviewState, Revision, Side, StaleEdit, Stance
+from desk import matching
+from desk.access import analyst_required, is_partial_request, refusal
+from desk.forms import (
+    LANGUAGE_SUGGESTIONS,
+    ClaimEditForm,
+    ClaimRevisionForm,
+    NewClaimForm,
+    PropositionEditForm,
+    PropositionForm,
+    PropositionRevisionForm,
+    SourceImportForm,
+    StanceAddForm,
+    StanceEditForm,
+    StanceMoveForm,
+    StanceRemoveForm,
+    StanceRevisionForm,
+)
+from desk.highlighting import highlight_runs
+from desk.submission import Submitted, board_drafts, source_drafts, submit_board_drafts, submit_source_drafts
+from sources.anchoring import AnchorError, anchor_quote
+from sources.models import Source
+
+HOME_LIST_LIMIT = 50
+STALE_MESSAGE = (
+    "Someone else saved this {what} while you were editing it. Their version is shown below; your text is kept "
+    "in the form. Save again to replace their version with yours, or cancel to keep theirs."
+)
+
+# ---------------------------------------------------------------------------
+# Access helpers: one per object, each returns it or raises 404/403.
+
+
+def _not_editable(record, what: str) -> PermissionDenied:
+    if record.state == ReviewState.APPROVED:
+        return PermissionDenied(
+            f"This {what} is approved and public, so it is not edited in place: "
+            f"use “Propose a change” and a reviewer will check your change."
+        )
+    return PermissionDenied(
+        f"This {what} is pending review: it stays read-only until a reviewer approves or rejects it."
+    )
+
+
+def _not_revisable(record, what: str) -> PermissionDenied:
+    if record.is_editable:
+        return PermissionDenied(f"This {what} is {record.get_state_display().lower()}: edit it directly instead.")
+    return PermissionDenied(
+        f"This {what} is pending review: it stays read-only until a reviewer approves or rejects it."
+    )
+
+
+def _get_source(request, pk) -> Source:
+    try:
+        return Source.objects.get(pk=pk)
+    except Source.DoesNotExist:
+        raise Http404("There is no such source; it may never have been imported.") from None
+
+
+def _get_claim(request, pk, *, for_edit: bool = False, for_revision: bool = False) -> Claim:
+    claim = Claim.objects.select_related("source", "claimant", "reported_by").filter(pk=pk).first()
+    if claim is None:
+        raise Http404("There is no such claim.")
+    if for_edit and not claim.is_editable:
+        raise _not_editable(claim, "claim")
+    if for_revision and claim.state != ReviewState.APPROVED:
+        raise _not_revisable(claim, "claim")
+    return claim
+
+
+def _get_stance(
+    request, pk, *, for_edit: bool = False, drafts_only: bool = False, for_revision: bool = False
+) -> Stance:
+    stance = (
+        Stance.objects.select_related("proposition", "claim__source", "claim__claimant", "claim__reported_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if stance is None:
+        raise Http404("There is no such stance; it may have been removed.")
+    if drafts_only and stance.state != ReviewState.DRAFT:
+        raise PermissionDenied("Only draft stances can be removed; nothing that went to review is deleted.")
+    if for_edit and not stance.is_editable:
+        raise _not_editable(stance, "stance")
+    if for_revision and stance.state != ReviewState.APPROVED:
+        raise _not_revisable(stance, "stance")
+    return stance
+
+
+def _get_proposition(request, slug, *, for_edit: bool = False, for_revision: bool = False) -> Proposition:
+    proposition = Proposition.objects.filter(slug=slug).first()
+    if proposition is None:
+        raise Http404("There is no such proposition.")
+    if for_edit and not proposition.is_editable:
+        raise _not_editable(proposition, "proposition")
+    if for_revision and proposition.state != ReviewState.APPROVED:
+        raise _not_revisable(proposition, "proposition")
+    return proposition
+
+
+# ---------------------------------------------------------------------------
+# Home
+
+
+@analyst_required
+@require_safe
+def home(request):
+    mine = {"created_by": request.user, "state__in": [ReviewState.DRAFT, ReviewState.PENDING, ReviewState.REJECTED]}
+    records = [
+        *Claim.objects.filter(**mine)
+        .select_related("source", "claimant")
+        .defer("source__text")
+        .order_by("-updated_at")[:HOME_LIST_LIMIT],
+        *Stance.objects.filter(**mine)
+        .select_related("proposition", "claim__claimant")
+        .order_by("-updated_at")[:HOME_LIST_LIMIT],
+        *Proposition.objects.filter(**mine).order_by("-updated_at")[:HOME_LIST_LIMIT],
+    ]
+    records.sort(key=lambda record: record.updated_at, reverse=True)
+    by_state = {state: [r for r in records if r.state == state] for state in ReviewState}
+    context = {
+        "drafts": by_state[ReviewState.DRAFT],
+        "pending": by_state[ReviewState.PENDING],
+        "rejected": by_state[ReviewState.REJECTED],
+        "propositions": Proposition.objects.order_by("-updated_at", "-pk")[:10],
+        "sources": Source.objects.defer("text").order_by("-created_at", "-pk")[:10],
+        **_my_revisions(request.user),
+    }
+    return render(request, "desk/home.html", context)
+
+
+def _my_revisions(user) -> dict:
+    """My proposed changes waiting for review, and those a reviewer rejected (with the reason)."""
+    revisions = list(
+        Revision.objects.filter(created_by=user, state__in=[ReviewState.PENDING, ReviewState.REJECTED])
+        .prefetch_related(
+            GenericPrefetch(
+                "record",
+                [
+                    Claim.objects.select_related("claimant", "source").defer("source__text"),
+                    Stance.objects.select_related("proposition", "claim__claimant"),
+                    Proposition.objects.all(),
+                ],
+            )
+        )
+        .order_by("-updated_at", "-pk")[:HOME_LIST_LIMIT]
+    )
+    return {
+        "pending_revisions": [revision for revision in revisions if revision.state == ReviewState.PENDING],
+        "rejected_revisions": [revision for revision in revisions if revision.state == ReviewState.REJECTED],
+    }
+
+
+# ---------------------------------------------------------------------------
+# Sources
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def source_import(request):
+    form = SourceImportForm(request.POST or None, request.FILES or None, max_bytes=settings.SOURCE_UPLOAD_MAX_BYTES)
+    if request.method == "POST":
+        if form.is_valid() and form.duplicate is None:
+            source = form.save(user=request.user)
+            messages.success(request, "Source imported. Select a passage in its text to record a claim.")
+            return redirect("desk:source", source.pk)
+        status = 409 if form.duplicate else 422
+        return render(request, "desk/import.html", _import_context(form), status=status)
+    return render(request, "desk/import.html", _import_context(form))
+
+
+def _import_context(form) -> dict:
+    return {"form": form, "duplicate": form.duplicate, "languages": LANGUAGE_SUGGESTIONS}
+
+
+def _source_context(request, source: Source, form=None, editing: Claim | None = None, **extra) -> dict:
+    stances = Stance.objects.select_related("proposition")
+    claims = list(
+        Claim.objects.filter(source=source)
+        .select_related("claimant", "reported_by")
+        .prefetch_related(Prefetch("stances", queryset=stances))
+        .order_by("start", "pk")
+    )
+    if form is None:
+        form = NewClaimForm(source=source, initial={"claimant_kind": "person", "reported_by_kind": "media_outlet"})
+    drafts = _my_drafts_in(claims, request.user)
+    return {
+        "source": source,
+        "claims": claims,
+        "runs": highlight_runs(source.text, claims),
+        "form": form,
+        "editing": editing,
+        "my_drafts_total": drafts.total,
+        "my_drafts_label": str(drafts),
+        **extra,
+    }
+
+
+def _my_drafts_in(claims: list[Claim], user) -> Submitted:
+    """What "send my drafts" would send, counted from the claims already loaded (see submission.source_drafts)."""
+
+    def is_my_draft(record):
+        return record.created_by_id == user.pk and record.state == ReviewState.DRAFT
+
+    stances = [stance for claim in claims for stance in claim.stances.all() if is_my_draft(stance)]
+    propositions = {stance.proposition_id for stance in stances if is_my_draft(stance.proposition)}
+    return Submitted(
+        claims=sum(1 for claim in claims if is_my_draft(claim)), stances=len(stances), propositions=len(propositions)
+    )
+
+
+@analyst_required
+@require_safe
+def source(request, pk):
+    source = _get_source(request, pk)
+    return render(request, "desk/source.html", _source_context(request, source))
+
+
+def _render_panel(request, context, *, status=200):
+    """The claim panel: alone for HTMX, inside the annotate page otherwise."""
+    template = "desk/source.html#claim-panel" if is_partial_request(request) else "desk/source.html"
+    return render(request, template, context, status=status)
+
+
+def _after_claim_saved(request, source: Source, message: str):
+    """HTMX: a fresh panel plus the text and claim list, swapped out of band. Otherwise: back to the page."""
+    if not is_partial_request(request):
+        messages.success(request, message)
+        return redirect("desk:source", source.pk)
+    context = _source_context(request, source, saved_message=message)
+    response = render(request, "desk/source.html#claim-saved", context)
+    return push_url(response, reverse("desk:source", args=[source.pk]))
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def claim_new(request, pk):
+    source = _get_source(request, pk)
+    if request.method == "GET":
+        initial = {"quote": request.GET.get("quote", ""), "start": request.GET.get("start")}
+        form = NewClaimForm(source=source, initial={**initial, "claimant_kind": "person"})
+        return _render_panel(request, _source_context(request, source, form=form))
+    form = NewClaimForm(request.POST, source=source)
+    if form.is_valid():
+        try:
+            claim = form.save(user=request.user)
+        except (ValidationError, AnchorError) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
+        else:
+            return _after_claim_saved(request, source, f"Claim by {claim.claimant.name} recorded as a draft.")
+    return _render_panel(request, _source_context(request, source, form=form), status=422)
+
+
+@analyst_required
+@require_safe
+def anchor_preview(request, pk):
+    """Where the quote being typed or selected anchors, or why it does not (a live check for the panel)."""
+    source = _get_source(request, pk)
+    start = request.GET.get("start", "")
+    context = {
+        "source": source,
+        "anchor": None,
+        "anchor_error": "",
+        "hint_start": start,
+        "hint_prefix": request.GET.get("prefix", ""),
+        "hint_suffix": request.GET.get("suffix", ""),
+    }
+    try:
+        context["anchor"] = anchor_quote(
+            source.text,
+            request.GET.get("quote", ""),
+            prefix=request.GET.get("prefix", ""),
+            suffix=request.GET.get("suffix", ""),
+            position=int(start) if start.isdigit() else None,
+        )
+    except AnchorError as error:
+        context["anchor_error"] = str(error)
+    return render(request, "desk/source.html#anchor", context)
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def claim_edit(request, pk):
+    claim = _get_claim(request, pk, for_edit=True)
+    source = claim.source
+    if request.method == "GET":
+        form = ClaimEditForm(initial=ClaimEditForm.initial_for(claim), source=source)
+        return _render_panel(request, _source_context(request, source, form=form, editing=claim))
+    form = ClaimEditForm(request.POST, source=source)
+    if form.is_valid():
+        try:
+            form.save(claim, user=request.user)
+        except StaleEdit:
+            current = _get_claim(request, pk)
+            form = ClaimEditForm({**request.POST.dict(), "version": current.version}, source=source)
+            form.is_valid()
+            context = _source_context(request, source, form=form, editing=claim, stale=current)
+            context["stale_message"] = STALE_MESSAGE.format(what="claim")
+            return _render_panel(request, context, status=409)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return _after_claim_saved(request, source, "Claim saved.")
+    return _render_panel(request, _source_context(request, source, form=form, editing=claim), status=422)
+
+
+def _submitted(request, done, *, fallback: str):
+    if not is_partial_request(request):
+        messages.success(request, f"Sent to review: {done}.")
+        return redirect(fallback)
+    return None
+
+
+@analyst_required
+@require_POST
+def claim_submit(request, pk):
+    claim = _get_claim(request, pk, for_edit=True)
+    try:
+        claim.submit(request.user)
+    except ReviewError as error:
+        raise PermissionDenied(" ".join(error.messages)) from None
+    redirect_to = reverse("desk:source", args=[claim.source_id])
+    if response := _submitted(request, "1 claim", fallback=redirect_to):
+        return response
+    context = _source_context(request, claim.source, list_message="Claim sent to review.")
+    return render(request, "desk/source.html#claims-changed", context)
+
+
+@analyst_required
+@require_POST
+def source_submit(request, pk):
+    source = _get_source(request, pk)
+    if not any(source_drafts(source, request.user)):
+        raise PermissionDenied("You have no drafts in this source to send to review.")
+    done = submit_source_drafts(source, request.user)
+    if response := _submitted(request, done, fallback=reverse("desk:source", args=[source.pk])):
+        return response
+    context = _source_context(request, source, list_message=f"Sent to review: {done}.")
+    return render(request, "desk/source.html#claims-changed", context)
+
+
+# ---------------------------------------------------------------------------
+# Type-ahead and duplicate hints
+
+
+@analyst_required
+@require_safe
+def actor_suggestions(request):
+    field = request.GET.get("field", "claimant")
+    if field not in ("claimant", "reported_by"):
+        raise Http404("Suggestions are for the claimant and reported-by fields.")
+    # Stored text never holds NUL, and PostgreSQL refuses it in a query.
+    term = request.GET.get(field, "").replace("\x00", "").strip()
+    actors = Actor.objects.matching(term).select_related("affiliation")[:8] if len(term) >= 2 else []
+    context = {"field": field, "term": term, "actors": actors}
+    return render(request, "desk/suggestions.html#actors", context)
+
+
+@analyst_required
+@require_safe
+def proposition_suggestions(request):
+    field = request.GET.get("field", "proposition")
+    if field not in ("proposition", "statement"):
+        raise Http404("Suggestions are for proposition fields.")
+    term = request.GET.get(field, "").replace("\x00", "").strip()  # see actor_suggestions
+    exclude = request.GET.get("exclude", "")
+    exclude = int(exclude) if exclude.isdigit() else None
+    propositions = matching.similar_propositions(term, user=request.user, exclude_pk=exclude)
+    if len(term) >= 2 and not propositions:
+        propositions = list(Proposition.objects.filter(statement__icontains=term).exclude(pk=exclude)[:5])
+    context = {"field": field, "term": term, "propositions": propositions, "fill": field == "proposition"}
+    return render(request, "desk/suggestions.html#propositions", context)
+
+
+@analyst_required
+@require_safe
+def similar_claims(request):
+    exclude = request.GET.get("exclude")
+    claims = matching.similar_claims(
+        request.GET.get("paraphrase", ""),
+        user=request.user,
+        exclude_pk=exclude if exclude and exclude.isdigit() else None,
+    )
+    return render(request, "desk/suggestions.html#claims", {"claims": claims})
+
+
+# ---------------------------------------------------------------------------
+# Propositions
+
+
+@analyst_required
+@require_safe
+def propositions(request):
+    query = request.GET.get("q", "").strip()
+    context = {"query": query, "propositions": matching.search_propositions(query)}
+    if is_partial_request(request):
+        return render(request, "desk/propositions.html#results", context)
+    return render(request, "desk/propositions.html", context)
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def proposition_new(request):
+    form = PropositionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            proposition = Proposition.objects.create(**form.cleaned_data, created_by=request.user)
+            messages.success(request, "Proposition created as a draft. Add claims to its board.")
+            return redirect("desk:board", proposition.slug)
+        return render(request, "desk/proposition_form.html", {"form": form}, status=422)
+    return render(request, "desk/proposition_form.html", {"form": form})
+
+
+def _board_columns(proposition: Proposition):
+    stances = (
+        Stance.objects.filter(proposition=proposition)
+        .select_related("claim__source", "claim__claimant", "claim__reported_by")
+        .order_by("claim__source_id", "claim__start", "pk")
+    )
+    columns = {side: [] for side in Side}
+    for stance in stances:
+        columns[Side(stance.side)].append(stance)
+    return [(side, columns[side]) for side in Side]
+
+
+def _side_counts(proposition: Proposition):
+    counts = dict(
+        Stance.objects.filter(proposition=proposition)
+        .values_list("side")
+        .annotate(n=Count("pk"))
+        .values_list("side", "n")
+    )
+    return [(side, counts.get(side, 0)) for side in Side]
+
+
+def _board_context(request, proposition: Proposition, **extra) -> dict:
+    query = request.GET.get("q", "").strip()
+    return {
+        "proposition": proposition,
+        "columns": _board_columns(proposition),
+        "query": query,
+        "results": matching.search_claims(query, not_on=proposition) if query else [],
+        "my_drafts": sum(len(group) for group in board_drafts(proposition, request.user)),
+        "sides": Side.choices,
+        **extra,
+    }
+
+
+@analyst_required
+@require_safe
+def board(request, slug):
+    proposition = _get_proposition(request, slug)
+    if is_partial_request(request) and request.htmx.target == "claim-results":
+        query = request.GET.get("q", "").strip()
+        results = matching.search_claims(query, not_on=proposition) if query else []
+        context = {"proposition": proposition, "query": query, "results": results, "sides": Side.choices}
+        return render(request, "desk/board.html#claim-results", context)
+    return render(request, "desk/board.html", _board_context(request, proposition))
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def proposition_edit(request, slug):
+    proposition = _get_proposition(request, slug, for_edit=True)
+    if request.method == "GET":
+        form = PropositionEditForm(initial=PropositionEditForm.initial_for(proposition), proposition=proposition)
+        return _render_proposition_form(request, proposition, form)
+    form = PropositionEditForm(request.POST, proposition=proposition)
+    if form.is_valid():
+        proposition.statement = form.cleaned_data["statement"]
+        proposition.description = form.cleaned_data["description"]
+        try:
+            proposition.save_edit(
+                expected_version=form.cleaned_data["version"], fields=["statement", "description"], by=request.user
+            )
+        except StaleEdit as stale:
+            form = PropositionEditForm(
+                {**request.POST.dict(), "version": stale.current.version}, proposition=proposition
+            )
+            form.is_valid()
+            extra = {"stale": stale.current, "stale_message": STALE_MESSAGE.format(what="proposition")}
+            return _render_proposition_form(request, proposition, form, status=409, **extra)
+        if not is_partial_request(request):
+            messages.success(request, "Proposition saved.")
+            return redirect("desk:board", proposition.slug)
+        return render(request, "desk/board.html#header", _board_context(request, proposition))
+    return _render_proposition_form(request, proposition, form, status=422)
+
+
+def _render_proposition_form(request, proposition, form, *, status=200, **extra):
+    context = {"proposition": proposition, "form": form, **extra}
+    template = "desk/board.html#proposition-form" if is_partial_request(request) else "desk/proposition_form.html"
+    return render(request, template, context, status=status)
+
+
+@analyst_required
+@require_POST
+def proposition_submit(request, slug):
+    proposition = _get_proposition(request, slug, for_edit=True)
+    proposition.submit(request.user)
+    if response := _submitted(request, "1 proposition", fallback=reverse("desk:board", args=[slug])):
+        return response
+    context = _board_context(request, proposition, header_message="Proposition sent to review.")
+    return render(request, "desk/board.html#header", context)
+
+
+@analyst_required
+@require_POST
+def board_submit(request, slug):
+    proposition = _get_proposition(request, slug)
+    if not any(board_drafts(proposition, request.user)):
+        raise PermissionDenied("You have no drafts on this board to send to review.")
+    done = submit_board_drafts(proposition, request.user)
+    if response := _submitted(request, done, fallback=reverse("desk:board", args=[slug])):
+        return response
+    proposition.refresh_from_db()
+    context = _board_context(request, proposition, header_message=f"Sent to review: {done}.")
+    return render(request, "desk/board.html#board-body", context)
+
+
+# ---------------------------------------------------------------------------
+# Stances on a board
+
+
+def _stance_changed(request, stance: Stance, template_partial: str, message: str, *, drafts_changed=False, **extra):
+    if not is_partial_request(request):
+        messages.success(request, message)
+        return redirect(f"{reverse('desk:board', args=[stance.proposition.slug])}#stance-{stance.pk}")
+    proposition = stance.proposition
+    context = {
+        "stance": stance,
+        "proposition": proposition,
+        "counts": _side_counts(proposition),
+        **extra,
+    }
+    if drafts_changed:  # the "send my drafts" button is swapped too
+        context["my_drafts"] = _my_draft_count(proposition, request.user)
+    return render(request, f"desk/board.html#{template_partial}", context)
+
+
+def _my_draft_count(proposition: Proposition, user) -> int:
+    return sum(len(group) for group in board_drafts(proposition, user))
+
+
+@analyst_required
+@require_POST
+def stance_add(request, slug):
+    proposition = _get_proposition(request, slug)
+    form = StanceAddForm(request.POST, proposition=proposition)
+    if not form.is_valid():
+        if "claim" in form.errors:
+            raise Http404("There is no such claim; it may have been removed.")
+        message = " ".join(error for errors in form.errors.values() for error in errors)
+        return refusal(request, message, status=409 if form.non_field_errors() else 422)
+    stance = Stance.objects.create(
+        claim=form.cleaned_data["claim"],
+        proposition=proposition,
+        side=form.cleaned_data["side"],
+        created_by=request.user,
+    )
+    stance = _get_stance(request, stance.pk)
+    label = stance.get_side_display()
+    message = f"Claim added to “{label}”."
+    return _stance_changed(request, stance, "stance-added", message, drafts_changed=True, label=label)
+
+
+@analyst_required
+@require_safe
+def stance_card(request, pk):
+    stance = _get_stance(request, pk)
+    if not is_partial_request(request):
+        return redirect(f"{reverse('desk:board', args=[stance.proposition.slug])}#stance-{stance.pk}")
+    return render(request, "desk/board.html#stance-card", {"stance": stance, "proposition": stance.proposition})
+
+
+@analyst_required
+@require_POST
+def stance_move(request, pk):
+    stance = _get_stance(request, pk, for_edit=True)
+    form = StanceMoveForm(request.POST)
+    if not form.is_valid():
+        raise PermissionDenied("Choose one of the three columns to move the claim to.")
+    stance.side = form.cleaned_data["side"]
+    try:
+        stance.save_edit(expected_version=form.cleaned_data["version"], fields=["side"], by=request.user)
+    except StaleEdit:
+        return _stale_stance(request, stance)
+    label = stance.get_side_display()
+    return _stance_changed(request, stance, "stance-moved", f"Claim moved to “{label}”.")
+
+
+def _stale_stance(request, stance):
+    message = "Someone else changed this stance since you loaded the board; it is shown as it is now. Try again."
+    if not is_partial_request(request):
+        messages.error(request, message)
+        return redirect("desk:board", stance.proposition.slug)
+    stance = _get_stance(request, stance.pk)
+    context = {"stance": stance, "proposition": stance.proposition, "card_message": message}
+    return render(request, "desk/board.html#stance-card", context, status=409)
+
+
+@analyst_required
+@require_POST
+def stance_remove(request, pk):
+    stance = _get_stance(request, pk, drafts_only=True)
+    form = StanceRemoveForm(request.POST)
+    if not form.is_valid() or form.cleaned_data["version"] != stance.version:
+        return _stale_stance(request, stance)
+    proposition = stance.proposition
+    stance.delete()
+    if not is_partial_request(request):
+        messages.success(request, "Claim removed from the board.")
+        return redirect("desk:board", proposition.slug)
+    context = {"proposition": proposition, "counts": _side_counts(proposition)}
+    context["my_drafts"] = _my_draft_count(proposition, request.user)
+    return render(request, "desk/board.html#stance-removed", context)
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def stance_edit(request, pk):
+    stance = _get_stance(request, pk)
+    if not (stance.is_editable or stance.claim.is_editable):
+        raise _not_editable(stance, "stance")
+    if request.method == "GET":
+        form = StanceEditForm(initial=StanceEditForm.initial_for(stance), stance=stance)
+        return _render_stance_form(request, stance, form)
+    form = StanceEditForm(request.POST, stance=stance)
+    if form.is_valid():
+        try:
+            form.save(user=request.user)
+        except StaleEdit:
+            current = _get_stance(request, pk)
+            versions = {"claim_version": current.claim.version, "stance_version": current.version}
+            form = StanceEditForm({**request.POST.dict(), **versions}, stance=current)
+            form.is_valid()
+            extra = {"stale": current, "stale_message": STALE_MESSAGE.format(what="stance")}
+            return _render_stance_form(request, current, form, status=409, **extra)
+        return _stance_changed(request, _get_stance(request, pk), "stance-card", "Saved.")
+    return _render_stance_form(request, stance, form, status=422)
+
+
+def _render_stance_form(request, stance, form, *, status=200, **extra):
+    context = {"stance": stance, "proposition": stance.proposition, "form": form, **extra}
+    template = "desk/board.html#stance-form" if is_partial_request(request) else "desk/stance_edit.html"
+    return render(request, template, context, status=status)
+
+
+@analyst_required
+@require_POST
+def stance_submit(request, pk):
+    stance = _get_stance(request, pk, for_edit=True)
+    stance.submit(request.user)
+    stance = _get_stance(request, pk)
+    return _stance_changed(request, stance, "stance-updated", "Stance sent to review.", drafts_changed=True)
+
+
+# ---------------------------------------------------------------------------
+# Proposing changes to approved records (revisions, approved by a reviewer)
+
+REVISION_SENT = "Change sent to review. Readers keep seeing the approved version until a reviewer approves it."
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def claim_revise(request, pk):
+    claim = _get_claim(request, pk, for_revision=True)
+
+    def make_form(data=None):
+        initial = None if data is not None else ClaimRevisionForm.initial_for(claim)
+        return ClaimRevisionForm(data, initial=initial, source=claim.source)
+
+    return _propose_change(request, claim, make_form)
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def stance_revise(request, pk):
+    stance = _get_stance(request, pk, for_revision=True)
+
+    def make_form(data=None):
+        return StanceRevisionForm(data, initial=None if data is not None else StanceRevisionForm.initial_for(stance))
+
+    return _propose_change(request, stance, make_form)
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def proposition_revise(request, slug):
+    proposition = _get_proposition(request, slug, for_revision=True)
+
+    def make_form(data=None):
+        initial = None if data is not None else PropositionRevisionForm.initial_for(proposition)
+        return PropositionRevisionForm(data, initial=initial, proposition=proposition)
+
+    return _propose_change(request, proposition, make_form)
+
+
+def _propose_change(request, record, make_form):
+    """Show the "propose a change" form, or store what it proposes as a revision waiting for review."""
+    if request.method != "POST":
+        return _render_revision(request, record, make_form())
+    form = make_form(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():  # a new actor named in the form is not kept if the proposal fails
+                revision = record.propose_revision(
+                    request.user,
+                    form.changes(request.user),
+                    note=form.cleaned_data["revision_note"],
+                    expected_version=form.cleaned_data["version"],
+                )
+        except StaleEdit as stale:
+            form = make_form({**request.POST.dict(), "version": stale.current.version})
+            form.is_valid()
+            extra = {"stale": stale.current, "stale_message": STALE_MESSAGE.format(what=record._meta.verbose_name)}
+            return _render_revision(request, stale.current, form, status=409, **extra)
+        except ValidationError as error:
+            fields = getattr(error, "error_dict", {})
+            form.add_error(None, error if fields and set(fields) <= set(form.fields) else " ".join(error.messages))
+        else:
+            if not is_partial_request(request):
+                messages.success(request, REVISION_SENT)
+                return redirect(_revision_place(record)["back_url"])
+            return _render_revision(request, record, None, proposed=revision)
+    return _render_revision(request, record, form, status=422)
+
+
+def _revision_place(record) -> dict:
+    """Where the panel for ``record`` sits on its page, and where to go back to."""
+    if isinstance(record, Claim):
+        return {
+            "panel_id": "claim-panel",
+            "action_url": reverse("desk:claim_revise", args=[record.pk]),
+            "back_url": f"{reverse('desk:source', args=[record.source_id])}#claim-{record.pk}",
+            "close_hx": reverse("desk:claim_new", args=[record.source_id]),
+        }
+    if isinstance(record, Stance):
+        return {
+            "panel_id": f"stance-{record.pk}",
+            "action_url": reverse("desk:stance_revise", args=[record.pk]),
+            "back_url": f"{reverse('desk:board', args=[record.proposition.slug])}#stance-{record.pk}",
+            "close_hx": reverse("desk:stance_card", args=[record.pk]),
+        }
+    return {
+        "panel_id": "board-header",
+        "action_url": reverse("desk:proposition_revise", args=[record.slug]),
+        "back_url": reverse("desk:board", args=[record.slug]),
+        "close_hx": "",
+    }
+
+
+def _render_revision(request, record, form, *, status=200, proposed=None, **extra):
+    context = {
+        "record": record,
+        "what": record._meta.verbose_name,
+        "form": form,
+        "proposed": proposed,
+        "pending": None if proposed else record.pending_revision(),
+        "proposed_message": REVISION_SENT,
+        **_revision_place(record),
+        **extra,
+    }
+    template = "desk/revise.html#revision-panel" if is_partial_request(request) else "desk/revise.html"
+    return render(request, template, context, status=status)

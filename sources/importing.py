@@ -1,0 +1,204 @@
+"""Turning what an analyst pastes or uploads into a source's normalized text.
+
+Uploads may be plain text (``.txt``), Markdown (``.md``, kept as written: source
+text is never rendered) or HTML (``.html``/``.htm``, reduced to clean text with
+its paragraphs kept and its scripts, styles and other non-text parts dropped).
+Anything that is not readable text is refused with a message that says why,
+instead of being stored half-read: files over ``settings.SOURCE_UPLOAD_MAX_BYTES``
+(2 MB unless configured), binary files, bytes that are not valid in the file's
+encoding, and text that is empty once normalized.
+"""
+
+import codecs
+import re
+from html.parser import HTMLParser
+from pathlib import PurePath
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from sources.text import normalize_text
+
+TEXT_EXTENSIONS = frozenset({".txt", ".md", ".markdown"})
+HTML_EXTENSIONS = frozenset({".html", ".htm"})
+
+# Signatures of common binary formats people try to upload instead of text.
+_BINARY_SIGNATURES = {
+    b"%PDF": "a PDF",
+    b"PK\x03\x04": "a Word, OpenDocument or ZIP file",
+    b"\xd0\xcf\x11\xe0": "an old Word or Excel file",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"{\\rtf": "an RTF document",
+}
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+# Elements whose content is never part of the readable text.
+_SKIPPED = frozenset({"script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object", "canvas"})
+# Elements that start a new paragraph.
+_BLOCKS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "caption", "dd", "div", "dl", "dt", "figcaption",
+        "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+        "nav", "ol", "p", "pre", "section", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+
+
+class SourceImportError(ValueError):
+    """The text cannot be imported; ``str(error)`` is a message for the analyst."""
+
+
+def max_upload_bytes() -> int:
+    return settings.SOURCE_UPLOAD_MAX_BYTES
+
+
+def prepare_text(text: str) -> str:
+    """Normalize pasted or extracted text, refusing it when it is too large or empty."""
+    limit = max_upload_bytes()
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > limit:
+        raise SourceImportError(
+            f"The text is {filesizeformat(size)}; the limit is {filesizeformat(limit)}. "
+            "Import a shorter excerpt, or split the document into parts."
+        )
+    text = normalize_text(text)
+    if not text:
+        raise SourceImportError("The text is empty. Paste the article's text, or upload a .txt, .md or .html file.")
+    return text
+
+
+def text_from_upload(upload) -> str:
+    """Read an uploaded .txt, .md or .html file into normalized source text.
+
+    ``upload`` is a Django UploadedFile. Raises SourceImportError with a message
+    for the analyst when the file cannot be used.
+    """
+    extension = PurePath(upload.name or "").suffix.lower()
+    if extension not in TEXT_EXTENSIONS | HTML_EXTENSIONS:
+        raise SourceImportError(
+            f"“{upload.name}” is not a file the desk can read: upload a .txt, .md or .html file, "
+            "or paste the text instead."
+        )
+    limit = max_upload_bytes()
+    if upload.size > limit:
+        raise SourceImportError(
+            f"“{upload.name}” is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}. "
+            "Import a shorter excerpt, or split the document into parts."
+        )
+    data = upload.read(limit + 1)
+    if len(data) > limit:  # the reported size was wrong; trust what was read
+        raise SourceImportError(f"“{upload.name}” is larger than the limit of {filesizeformat(limit)}.")
+    text = decode_bytes(data, name=upload.name, html=extension in HTML_EXTENSIONS)
+    if extension in HTML_EXTENSIONS:
+        text = text_from_html(text)
+    return prepare_text(text)
+
+
+def decode_bytes(data: bytes, *, name: str = "The file", html: bool = False) -> str:
+    """Decode ``data`` as text: a byte-order mark wins, then an HTML meta charset, then UTF-8."""
+    for signature, kind in _BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise SourceImportError(
+                f"“{name}” is {kind}, not text. Copy the text out of it and paste it, "
+                "or save it as .txt or .html first."
+            )
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            return _decode(data, encoding, name)
+    if b"\x00" in data:
+        raise SourceImportError(
+            f"“{name}” contains binary data, not text. Save the document as plain text (.txt) or HTML and upload that."
+        )
+    encoding = "utf-8"
+    if html:
+        declared = _META_CHARSET.search(data[:4096])
+        if declared:
+            encoding = declared.group(1).decode("ascii").lower()
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                encoding = "utf-8"
+    return _decode(data, encoding, name)
+
+
+def _decode(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise SourceImportError(
+            f"“{name}” is not valid {encoding.upper().removesuffix('-SIG')} text: the bytes at position "
+            f"{error.start} cannot be read. Save the file as UTF-8 and upload it again, or paste the text."
+        ) from None
+
+
+class _TextExtractor(HTMLParser):
+    """Collects the readable text of an HTML document as paragraphs."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self.current: list[str] = []
+        self.skipping: list[str] = []  # the open elements whose content is dropped
+        self.preformatted = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "body":  # a <head> left open ends where the body starts
+            self.skipping = [open_tag for open_tag in self.skipping if open_tag != "head"]
+        if self.skipping:
+            if tag in _SKIPPED and tag not in _VOID:
+                self.skipping.append(tag)
+            return
+        if tag in _SKIPPED:
+            self.skipping.append(tag)
+        elif tag == "br":
+            self.current.append("\n")
+        elif tag in _BLOCKS:
+            self.end_paragraph()
+            if tag == "pre":
+                self.preformatted += 1
+
+    def handle_endtag(self, tag):
+        if self.skipping:
+            if tag == self.skipping[-1]:
+                self.skipping.pop()
+            return
+        if tag in _BLOCKS:
+            self.end_paragraph()
+            if tag == "pre" and self.preformatted:
+                self.preformatted -= 1
+
+    def handle_data(self, data):
+        if self.skipping:
+            return
+        self.current.append(data if self.preformatted else _SPACES.sub(" ", data))
+
+    def end_paragraph(self):
+        text = "".join(self.current)
+        if not self.preformatted:
+            text = "\n".join(line.strip() for line in text.split("\n"))
+        text = text.strip("\n") if self.preformatted else text.strip("\n ")
+        if text:
+            self.paragraphs.append(text)
+        self.current = []
+
+    def text(self) -> str:
+        self.end_paragraph()
+        return "\n\n".join(self.paragraphs)
+
+
+def text_from_html(html: str) -> str:
+    """The readable text of an HTML document, one paragraph per block, scripts and styles dropped."""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    return parser.text()

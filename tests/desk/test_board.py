@@ -1,0 +1,294 @@
+"""The proposition board: columns by side, adding, moving, editing, removing and submitting stances."""
+
+from django.urls import reverse
+
+from claims.models import Proposition, ReviewState, Side, Stance
+from tests.base import approve, make_claim
+from tests.desk.base import HTMX, DeskTestCase, htmx_target
+
+SPOKESMAN = "they are not responsible for Pakistan’s internal security issues"
+
+
+class BoardPageTests(DeskTestCase):
+    def setUp(self):
+        self.login()
+
+    def test_it_shows_the_claims_in_three_columns(self):
+        response = self.client.get(self.board_url())
+        columns = dict(response.context["columns"])
+        self.assertEqual(columns[Side.SUPPORTS], [self.stance])
+        self.assertEqual((columns[Side.DISPUTES], columns[Side.QUALIFIES]), ([], []))
+        self.assertContains(response, 'id="stances-disputes"')
+
+    def test_analysts_see_draft_propositions(self):
+        response = self.client.get(self.board_url())
+        self.assertContains(response, "The Afghan Taliban shelter the TTP.")
+
+    def test_its_query_count_does_not_grow_with_the_stances(self):
+        with self.assertNumQueries(8):
+            self.client.get(self.board_url())
+        for quote in ("Pakistan claims", "the Taliban insists", SPOKESMAN):
+            claim = make_claim(self.source, quote, self.taliban, self.analyst)
+            Stance.objects.create(
+                claim=claim, proposition=self.proposition, side=Side.DISPUTES, created_by=self.analyst
+            )
+        with self.assertNumQueries(8):
+            self.client.get(self.board_url())
+
+    def test_an_unknown_proposition_is_a_readable_404(self):
+        response = self.client.get(reverse("desk:board", args=["no-such-thing"]))
+        self.assertContains(response, "There is no such proposition", status_code=404)
+
+    def test_searching_finds_claims_not_yet_on_the_board(self):
+        other = make_claim(self.source, SPOKESMAN, self.taliban, self.analyst)
+        with self.assertNumQueries(5):
+            response = self.client.get(self.board_url(), {"q": "taliban"}, **htmx_target("claim-results"))
+        self.assertEqual(response.context["results"], [other])
+        self.assertNotContains(response, "<html")
+
+    def test_search_matches_the_claimants_aliases(self):
+        other = make_claim(self.source, "Pakistan claims", self.pakistan, self.analyst)
+        response = self.client.get(self.board_url(), {"q": "islamabad"})
+        self.assertEqual(response.context["results"], [other])
+
+
+class AddStanceTests(DeskTestCase):
+    def setUp(self):
+        self.login()
+        self.other = make_claim(self.source, SPOKESMAN, self.taliban, self.analyst)
+        self.url = reverse("desk:stance_add", args=[self.proposition.slug])
+
+    def test_it_adds_the_claim_to_the_chosen_column_as_a_draft(self):
+        response = self.client.post(self.url, {"claim": self.other.pk, "side": "disputes"})
+        stance = Stance.objects.get(claim=self.other)
+        self.assertRedirects(response, f"{self.board_url()}#stance-{stance.pk}", fetch_redirect_response=False)
+        self.assertEqual((stance.side, stance.state, stance.created_by), ("disputes", "draft", self.analyst))
+
+    def test_over_htmx_it_appends_the_card_to_its_column_and_updates_the_counts(self):
+        response = self.client.post(self.url, {"claim": self.other.pk, "side": "disputes"}, **HTMX)
+        self.assertContains(response, 'hx-swap-oob="beforeend:#stances-disputes"')
+        self.assertContains(response, '<span id="count-disputes" class="side__count" hx-swap-oob="true">1</span>')
+        self.assertContains(response, f'id="result-{self.other.pk}" class="result result--added"')
+        self.assertContains(response, 'id="board-submit" class="board-submit" hx-swap-oob="true"')
+        self.assertContains(response, "Send my 5 drafts on this board to review")
+
+    def test_a_claim_already_on_the_board_is_refused(self):
+        response = self.client.post(self.url, {"claim": self.claim.pk, "side": "disputes"}, **HTMX)
+        self.assertContains(response, "already on the board", status_code=409)
+
+    def test_an_unknown_claim_is_a_404(self):
+        response = self.client.post(self.url, {"claim": 999, "side": "disputes"})
+        self.assertEqual(response.status_code, 404)
+
+
+class MoveStanceTests(DeskTestCase):
+    def setUp(self):
+        self.login()
+        self.url = reverse("desk:stance_move", args=[self.stance.pk])
+
+    def test_it_moves_the_claim_to_another_column(self):
+        response = self.client.post(self.url, {"side": "disputes", "version": 1})
+        self.assertRedirects(response, f"{self.board_url()}#stance-{self.stance.pk}", fetch_redirect_response=False)
+        self.stance.refresh_from_db()
+        self.assertEqual((self.stance.side, self.stance.version), ("disputes", 2))
+
+    def test_over_htmx_only_the_card_and_the_counts_change(self):
+        with self.assertNumQueries(10):
+            response = self.client.post(self.url, {"side": "qualifies", "version": 1}, **HTMX)
+        self.assertContains(response, 'hx-swap-oob="beforeend:#stances-qualifies"')
+        self.assertContains(response, f'id="stance-{self.stance.pk}"')
+        self.assertContains(response, '<span id="count-supports" class="side__count" hx-swap-oob="true">0</span>')
+        self.assertNotContains(response, 'id="board-header"')
+
+    def test_a_move_over_a_newer_version_is_refused_and_shows_the_current_card(self):
+        self.stance.side = Side.QUALIFIES
+        self.stance.save_edit(expected_version=1, fields=["side"])
+        response = self.client.post(self.url, {"side": "disputes", "version": 1}, **HTMX)
+        self.assertContains(response, "Someone else changed this stance", status_code=409)
+        self.stance.refresh_from_db()
+        self.assertEqual(self.stance.side, Side.QUALIFIES)
+
+    def test_an_approved_stance_cannot_be_moved(self):
+        approve(self.proposition, self.reviewer)
+        approve(self.claim, self.reviewer)
+        approve(self.stance, self.reviewer)
+        response = self.client.post(self.url, {"side": "disputes", "version": self.stance.version}, **HTMX)
+        self.assertContains(response, "This stance is approved", status_code=403)
+
+    def test_a_rejected_stance_can_be_moved(self):
+        self.stance.submit(self.analyst)
+        self.stance.reject(self.reviewer, reason="Wrong side.")
+        response = self.client.post(self.url, {"side": "disputes", "version": self.stance.version})
+        self.assertEqual(response.status_code, 302)
+
+    def test_an_unknown_side_is_refused(self):
+        response = self.client.post(self.url, {"side": "sideways", "version": 1}, **HTMX)
+        self.assertContains(response, "Choose one of the three columns", status_code=403)
+
+
+class EditStanceTests(DeskTestCase):
+    def setUp(self):
+        self.login()
+        self.url = reverse("desk:stance_edit", args=[self.stance.pk])
+
+    def data(self, **fields):
+        return {
+            "paraphrase": "Pakistan: shelter.",
+            "claim_version": 1,
+            "note": "Direct.",
+            "stance_version": 1,
+            **fields,
+        }
+
+    def test_over_htmx_the_card_turns_into_a_form(self):
+        response = self.client.get(self.url, **HTMX)
+        self.assertContains(response, 'name="paraphrase"')
+        self.assertContains(response, 'name="note"')
+        self.assertNotContains(response, "<html")
+
+    def test_without_htmx_the_form_is_a_page(self):
+        response = self.client.get(self.url)
+        self.assertContains(response, "<html")
+        self.assertContains(response, 'name="paraphrase"')
+
+    def test_it_saves_the_paraphrase_and_the_note(self):
+        response = self.client.post(self.url, self.data(note="*Direct* accusation."), **HTMX)
+        self.assertContains(response, "<em>Direct</em> accusation.")
+        self.stance.refresh_from_db()
+        self.claim.refresh_from_db()
+        self.assertEqual((self.claim.paraphrase, self.stance.note), ("Pakistan: shelter.", "*Direct* accusation."))
+
+    def test_a_stale_edit_is_refused_showing_their_text_and_keeping_mine(self):
+        self.stance.note = "Their note."
+        self.stance.save_edit(expected_version=1, fields=["note"])
+        response = self.client.post(self.url, self.data(note="My note."), **HTMX)
+        self.assertContains(response, "Someone else saved this stance", status_code=409)
+        self.assertContains(response, "Their note.", status_code=409)
+        self.assertContains(response, "My note.</textarea>", status_code=409)
+        self.assertContains(response, 'name="stance_version" value="2"', status_code=409)
+
+    def test_a_stale_edit_changes_neither_record(self):
+        self.stance.note = "Their note."
+        self.stance.save_edit(expected_version=1, fields=["note"])
+        self.client.post(self.url, self.data(paraphrase="My paraphrase."))
+        self.claim.refresh_from_db()
+        self.assertEqual(self.claim.paraphrase, "the Taliban is providing shelter for TTP members")
+
+    def test_an_empty_paraphrase_is_refused_keeping_the_note(self):
+        response = self.client.post(self.url, self.data(paraphrase="", note="Kept note."), **HTMX)
+        self.assertContains(response, "This field is required", status_code=422)
+        self.assertContains(response, "Kept note.", status_code=422)
+
+    def test_only_the_note_is_editable_when_the_claim_is_approved(self):
+        approve(self.claim, self.reviewer)
+        response = self.client.get(self.url, **HTMX)
+        self.assertNotContains(response, 'name="paraphrase"')
+        self.assertContains(response, "its paraphrase cannot be changed here")
+
+    def test_nothing_is_editable_once_both_are_pending(self):
+        self.claim.submit(self.analyst)
+        self.stance.submit(self.analyst)
+        response = self.client.get(self.url, **HTMX)
+        self.assertEqual(response.status_code, 403)
+
+    def test_the_card_can_be_fetched_back_to_cancel(self):
+        response = self.client.get(reverse("desk:stance_card", args=[self.stance.pk]), **HTMX)
+        self.assertContains(response, f'id="stance-{self.stance.pk}"')
+        self.assertContains(response, "Move to")
+
+
+class RemoveStanceTests(DeskTestCase):
+    def setUp(self):
+        self.login()
+        self.url = reverse("desk:stance_remove", args=[self.stance.pk])
+
+    def test_it_removes_a_draft_stance_but_keeps_the_claim(self):
+        response = self.client.post(self.url, {"version": 1}, **HTMX)
+        self.assertContains(response, '<span id="count-supports" class="side__count" hx-swap-oob="true">0</span>')
+        self.assertFalse(Stance.objects.filter(pk=self.stance.pk).exists())
+        self.assertTrue(type(self.claim).objects.filter(pk=self.claim.pk).exists())
+
+    def test_the_send_my_drafts_button_forgets_the_removed_stance(self):
+        response = self.client.post(self.url, {"version": 1}, **HTMX)
+        self.assertContains(response, "Send my 1 draft on this board to review")
+
+    def test_without_htmx_it_returns_to_the_board(self):
+        response = self.client.post(self.url, {"version": 1})
+        self.assertRedirects(response, self.board_url(), fetch_redirect_response=False)
+
+    def test_a_stance_sent_to_review_is_never_deleted(self):
+        self.stance.submit(self.analyst)
+        response = self.client.post(self.url, {"version": self.stance.version}, **HTMX)
+        self.assertContains(response, "Only draft stances can be removed", status_code=403)
+        self.assertTrue(Stance.objects.filter(pk=self.stance.pk).exists())
+
+    def test_a_removal_over_a_newer_version_is_refused(self):
+        self.stance.save_edit(expected_version=1, fields=["note"])
+        response = self.client.post(self.url, {"version": 1}, **HTMX)
+        self.assertEqual(response.status_code, 409)
+        self.assertTrue(Stance.objects.filter(pk=self.stance.pk).exists())
+
+
+class SubmitFromBoardTests(DeskTestCase):
+    def setUp(self):
+        self.login()
+
+    def test_it_sends_one_stance_to_review(self):
+        response = self.client.post(reverse("desk:stance_submit", args=[self.stance.pk]), **HTMX)
+        self.stance.refresh_from_db()
+        self.assertEqual(self.stance.state, ReviewState.PENDING)
+        self.assertContains(response, "Pending review")
+
+    def test_it_sends_the_proposition_to_review(self):
+        response = self.client.post(reverse("desk:proposition_submit", args=[self.proposition.slug]), **HTMX)
+        self.proposition.refresh_from_db()
+        self.assertEqual(self.proposition.state, ReviewState.PENDING)
+        self.assertContains(response, "Proposition sent to review.")
+
+    def test_it_sends_all_my_drafts_on_the_board_at_once(self):
+        response = self.client.post(reverse("desk:board_submit", args=[self.proposition.slug]), **HTMX)
+        self.assertContains(response, "Sent to review: 1 claim, 1 stance, 1 proposition.")
+        for record in (self.claim, self.stance, self.proposition):
+            record.refresh_from_db()
+            self.assertEqual(record.state, ReviewState.PENDING)
+
+
+class PropositionFormTests(DeskTestCase):
+    def setUp(self):
+        self.login()
+
+    def test_it_creates_a_draft_proposition_and_opens_its_board(self):
+        response = self.client.post(reverse("desk:proposition_new"), {"statement": "Kabul controls the TTP."})
+        proposition = Proposition.objects.get(statement="Kabul controls the TTP.")
+        self.assertRedirects(response, reverse("desk:board", args=[proposition.slug]))
+        self.assertEqual((proposition.state, proposition.created_by), (ReviewState.DRAFT, self.analyst))
+
+    def test_a_duplicate_statement_is_refused(self):
+        response = self.client.post(
+            reverse("desk:proposition_new"), {"statement": "the afghan taliban shelter the ttp."}
+        )
+        self.assertContains(response, "already exists", status_code=422)
+
+    def test_it_edits_the_proposition_in_place(self):
+        url = reverse("desk:proposition_edit", args=[self.proposition.slug])
+        data = {"statement": "The Afghan Taliban harbour the TTP.", "description": "Why.", "version": 1}
+        response = self.client.post(url, data, **HTMX)
+        self.assertContains(response, 'id="board-header"')
+        self.proposition.refresh_from_db()
+        self.assertEqual(
+            (self.proposition.statement, self.proposition.slug),
+            (data["statement"], "the-afghan-taliban-shelter-the-ttp"),
+        )
+
+    def test_a_stale_proposition_edit_keeps_my_text(self):
+        self.proposition.description = "Their description."
+        self.proposition.save_edit(expected_version=1, fields=["description"])
+        url = reverse("desk:proposition_edit", args=[self.proposition.slug])
+        response = self.client.post(url, {"statement": "Mine.", "description": "", "version": 1}, **HTMX)
+        self.assertContains(response, "Their description.", status_code=409)
+        self.assertContains(response, 'value="Mine."', status_code=409)
+
+    def test_an_approved_proposition_cannot_be_edited_here(self):
+        approve(self.proposition, self.reviewer)
+        response = self.client.get(reverse("desk:proposition_edit", args=[self.proposition.slug]))
+        self.assertEqual(response.status_code, 403)

@@ -1,0 +1,54 @@
+from django.urls import reverse
+
+from claims.models import Proposition
+from tests.reader.builders import ReaderTestCase
+
+
+class HomePageTest(ReaderTestCase):
+    url = reverse("claims:home")
+
+    def test_it_leads_with_the_latest_contradictions_and_a_search_box(self):
+        older = self.build_contradiction(statement="Older contradiction.")
+        newer = self.build_contradiction(statement="Newer contradiction.")
+
+        response = self.get(self.url)
+
+        self.assertEqual(list(response.context["contradictions"]), [newer, older])
+        self.assertContains(response, '<form class="big-search" role="search" method="get" action="/search/">')
+        self.assertContains(response, '<label for="home-search-q">')
+
+    def test_each_card_says_who_supports_and_who_disputes(self):
+        self.build_contradiction()
+
+        response = self.get(self.url)
+
+        self.assertContains(response, '<span class="visually-hidden">Supported by </span>Government of Pakistan')
+        self.assertContains(response, '<span class="visually-hidden">; disputed by </span>Afghan Taliban')
+
+    def test_it_counts_only_public_records(self):
+        proposition = self.build_contradiction()
+        self.unpublished_claims(proposition)
+        Proposition.objects.create(statement="A draft proposition", created_by=self.analyst)
+
+        counts = self.get(self.url).context["counts"]
+
+        self.assertEqual(counts, {"contradictions": 1, "claims": 2, "actors": 2, "sources": 1})
+
+    def test_it_never_shows_propositions_without_both_sides_or_unapproved(self):
+        self.publish_proposition("Approved but uncontested.")
+        Proposition.objects.create(statement="Draft proposition SECRET", created_by=self.analyst)
+
+        response = self.get(self.url)
+
+        self.assertNotContains(response, "Approved but uncontested.")
+        self.assertNotContains(response, "SECRET")
+        self.assertContains(response, "No contradictions have been approved yet.")
+
+    def test_query_count_does_not_grow_with_the_number_of_contradictions(self):
+        self.build_contradiction(statement="One")
+        with self.assertNumQueries(6):  # latest, their claimants, four counts
+            self.get(self.url)
+        for n in range(5):
+            self.build_contradiction(statement=f"More {n}")
+        with self.assertNumQueries(6):
+            self.get(self.url)

@@ -1,0 +1,384 @@
+"""Bad input never gives a 500 and never changes anything.
+
+Table-driven: malformed ids and slugs in addresses, NUL bytes and invalid
+UTF-8 in query strings and form fields, oversized fields and bodies, tampered
+anchors and versions on the desk's endpoints. Each row says the status the app
+answers with (a 4xx, or 200 where a read-only page simply finds nothing), and
+every POST row checks that no record, version or history entry changed.
+
+What tests/desk and tests/reader already cover is not repeated here: unknown
+small ids (404 with a message), form validation messages, stale edits of
+claims, oversized and undecodable uploads.
+"""
+
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from claims.models import Actor, Claim, FieldChange, Proposition, Side, Stance, StateChange
+from sources.models import Source
+from tests.base import BaseTestCase, approve, make_claim
+
+HUGE = str(10**20)  # beyond a 64-bit integer column
+NUL = "%00"
+BAD_UTF8 = "%ff%fe"  # percent-encoded bytes that are not UTF-8
+SHELTER = "the Taliban is providing shelter for TTP members"
+SPOKESMAN = "they are not responsible for Pakistan’s internal security issues"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+class BadInputTestCase(BaseTestCase):
+    maxDiff = None
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.contradiction = cls.build_contradiction(cls)
+        cls.claim = make_claim(cls.source, SPOKESMAN, cls.taliban, cls.analyst)
+        cls.proposition = Proposition.objects.create(statement="Kabul disowns the TTP.", created_by=cls.analyst)
+        cls.stance = Stance.objects.create(
+            claim=cls.claim, proposition=cls.proposition, side=Side.SUPPORTS, created_by=cls.analyst
+        )
+
+    def snapshot(self) -> dict:
+        """Every record's state and version, and the size of every table bad input could write to."""
+        versioned = {
+            model.__name__: list(model.objects.order_by("pk").values_list("pk", "version"))
+            for model in (Source, Actor, Claim, Proposition, Stance)
+        }
+        states = {
+            f"{model.__name__} states": list(model.objects.order_by("pk").values_list("pk", "state"))
+            for model in (Claim, Proposition, Stance)
+        }
+        counts = {model.__name__: model.objects.count() for model in (StateChange, FieldChange)}
+        return versioned | states | counts
+
+
+def client_for(user=None) -> Client:
+    """A client that reports a server error as a 500 row in the table rather than raising it."""
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+class MalformedAddressTests(BadInputTestCase):
+    def rows(self):
+        """(who, path, expected status)."""
+        slug, source = self.contradiction.slug, self.source.pk
+        return [
+            ("reader", f"/sources/{HUGE}/", 404),
+            ("reader", f"/contradictions/{NUL}/", 404),
+            ("reader", f"/contradictions/{slug}{NUL}/", 404),
+            ("reader", f"/contradictions/{BAD_UTF8}/", 404),
+            ("reader", f"/contradictions/{slug}{NUL}.json", 404),
+            ("reader", f"/actors/x{BAD_UTF8}/", 404),
+            ("reader", f"/actors/{NUL}/", 404),
+            ("reader", f"/sources/{source}{NUL}/", 404),
+            ("reader", f"/{BAD_UTF8}/", 404),
+            ("analyst", f"/desk/sources/{HUGE}/", 404),
+            ("analyst", f"/desk/sources/{HUGE}/claims/new/", 404),
+            ("analyst", f"/desk/claims/{HUGE}/edit/", 404),
+            ("analyst", f"/desk/stances/{HUGE}/", 404),
+            ("analyst", f"/desk/stances/{HUGE}/edit/", 404),
+            ("analyst", f"/desk/propositions/{BAD_UTF8}/", 404),
+            ("analyst", f"/desk/propositions/{NUL}/edit/", 404),
+            ("analyst", f"/desk/propositions/{slug}{NUL}/", 404),
+            ("reviewer", f"/admin/claims/claim/{HUGE}/change/", 302),  # back to the list: "does not exist"
+            ("reviewer", f"/admin/claims/claim/{NUL}/change/", 302),
+            ("reviewer", f"/admin/claims/claim/{BAD_UTF8}/change/", 302),
+            ("reviewer", f"/admin/sources/source/{HUGE}/change/", 302),
+            ("reviewer", f"/admin/claims/proposition/{HUGE}/history/", 302),
+        ]
+
+    def test_malformed_ids_and_slugs_are_not_found(self):
+        clients = {
+            "reader": client_for(),
+            "analyst": client_for(self.analyst),
+            "reviewer": client_for(self.reviewer),
+        }
+        got = {f"{who} {path}": clients[who].get(path).status_code for who, path, _ in self.rows()}
+        self.assertEqual(got, {f"{who} {path}": status for who, path, status in self.rows()})
+
+    def test_posts_to_malformed_ids_are_not_found_and_change_nothing(self):
+        client = client_for(self.analyst)
+        before = self.snapshot()
+        paths = [
+            f"/desk/claims/{HUGE}/edit/",
+            f"/desk/claims/{HUGE}/submit/",
+            f"/desk/stances/{HUGE}/move/",
+            f"/desk/stances/{HUGE}/remove/",
+            f"/desk/sources/{HUGE}/submit/",
+            f"/desk/propositions/{NUL}/submit/",
+            f"/desk/propositions/{BAD_UTF8}/stances/add/",
+        ]
+        got = {path: client.post(path, {"version": 1, "side": "disputes"}).status_code for path in paths}
+        self.assertEqual(got, dict.fromkeys(paths, 404))
+        self.assertEqual(self.snapshot(), before)
+
+
+class QueryStringTests(BadInputTestCase):
+    def rows(self):
+        """(who, url name, args, query string, expected status)."""
+        source = [self.source.pk]
+        return [
+            ("reader", "search:results", [], f"q={NUL}", 200),
+            ("reader", "search:results", [], f"q=Taliban{NUL}shelter", 200),
+            ("reader", "search:results", [], f"q={BAD_UTF8}", 200),
+            ("reader", "search:results", [], "q=" + "Taliban+" * 2000, 200),
+            ("reader", "search:results", [], "q=Taliban&page=abc", 200),
+            ("reader", "search:results", [], f"q=Taliban&page={HUGE}", 200),
+            ("reader", "claims:contradictions", [], "page=abc", 200),
+            ("reader", "claims:contradictions", [], "page=-1", 200),
+            ("reader", "claims:contradictions", [], f"page={HUGE}", 200),
+            ("reader", "claims:contradictions", [], f"page={NUL}", 200),
+            ("reader", "claims:contradictions", [], f"actor={NUL}", 200),
+            ("reader", "claims:contradictions", [], f"actor={BAD_UTF8}&source={BAD_UTF8}", 200),
+            ("reader", "claims:contradictions", [], f"source={HUGE}", 200),
+            ("reader", "claims:contradictions", [], f"q={NUL}&sort={NUL}", 200),
+            ("reader", "claims:home", [], f"page={NUL}&q={BAD_UTF8}", 200),
+            ("reader", "sources:detail", source, f"page={HUGE}&claim={NUL}", 200),
+            ("analyst", "desk:actor_suggestions", [], f"claimant={NUL}", 200),
+            ("analyst", "desk:actor_suggestions", [], f"claimant=Tali{NUL}ban", 200),
+            ("analyst", "desk:actor_suggestions", [], f"field=reported_by&reported_by=Pa{NUL}k", 200),
+            ("analyst", "desk:proposition_suggestions", [], f"proposition=TTP{NUL}shelter", 200),
+            ("analyst", "desk:proposition_suggestions", [], f"proposition=Zq{NUL}zq", 200),
+            ("analyst", "desk:proposition_suggestions", [], f"field=statement&statement=Zq{NUL}zq", 200),
+            ("analyst", "desk:similar_claims", [], f"paraphrase=Zq{NUL}zq", 200),
+            ("analyst", "desk:propositions", [], f"q=Zq{NUL}zq", 200),
+            ("reader", "search:results", [], f"q=Zq{NUL}zq", 200),
+            ("analyst", "desk:similar_claims", [], f"paraphrase=Taliban+shel{NUL}ter+TTP", 200),
+            ("analyst", "desk:propositions", [], f"q=Tali{NUL}ban", 200),
+            ("analyst", "desk:anchor_preview", source, f"quote=Tali{NUL}ban&prefix=a{NUL}b&suffix={NUL}{NUL}", 200),
+            ("reader", "claims:contradictions", [], f"actor=Tali{NUL}ban&source=Sam{NUL}ple", 200),
+            ("reader", "search:results", [], f"q=%22Tali{NUL}ban%22+-TTP+OR", 200),
+            ("analyst", "desk:actor_suggestions", [], f"field={NUL}&{NUL}=x", 404),  # no such field
+            ("analyst", "desk:actor_suggestions", [], f"claimant={BAD_UTF8}", 200),
+            ("analyst", "desk:proposition_suggestions", [], f"proposition={NUL}&exclude={NUL}", 200),
+            ("analyst", "desk:proposition_suggestions", [], f"proposition=TTP&exclude={HUGE}", 200),
+            ("analyst", "desk:similar_claims", [], f"paraphrase=Taliban{NUL}&exclude={NUL}", 200),
+            ("analyst", "desk:similar_claims", [], f"paraphrase={BAD_UTF8}&exclude={HUGE}", 200),
+            ("analyst", "desk:propositions", [], f"q={NUL}", 200),
+            ("analyst", "desk:propositions", [], f"q={BAD_UTF8}&page={HUGE}", 200),
+            ("analyst", "desk:home", [], f"q={NUL}&page=abc", 200),
+            ("analyst", "desk:anchor_preview", source, f"quote=Taliban{NUL}", 200),
+            ("analyst", "desk:anchor_preview", source, f"quote={BAD_UTF8}&start=-1", 200),
+            ("analyst", "desk:anchor_preview", source, f"quote=Taliban&start={HUGE}", 200),
+            ("analyst", "desk:anchor_preview", source, f"quote=Taliban&start=abc&prefix={NUL}", 200),
+            ("analyst", "desk:claim_new", source, f"quote={NUL}&start=abc", 200),
+            ("reviewer", "admin:claims_claim_changelist", [], f"q=Tali{NUL}ban", 200),
+            ("reviewer", "admin:claims_actor_changelist", [], f"q=Pa{NUL}k", 200),
+            ("reviewer", "admin:sources_source_changelist", [], f"q=Sam{NUL}ple&language=en", 200),
+            ("reviewer", "admin:accounts_loginthrottle_changelist", [], f"q=al{NUL}ice", 403),
+            # A malformed filter goes to the admin's "?e=1" page (a 302), like Django's own bad lookups.
+            ("reviewer", "admin:claims_actor_changelist", [], f"kind={NUL}", 302),
+            ("reviewer", "admin:claims_claim_changelist", [], f"state__exact=dr{NUL}aft", 302),
+            ("reviewer", "admin:sources_source_changelist", [], f"q={BAD_UTF8}&created_at__year={HUGE}", 302),
+            ("reviewer", "admin:claims_statechange_changelist", [], f"at__year={HUGE}&at__month=1", 302),
+            ("reviewer", "admin:claims_claim_changelist", [], "created_at__year=abc", 302),
+            ("reviewer", "admin:claims_stance_changelist", [], f"q=Tali{NUL}ban&p=abc", 200),
+            ("reviewer", "admin:claims_fieldchange_changelist", [], f"q=a{NUL}b", 200),
+            ("reviewer", "admin:review_queue", [], f"kind={NUL}", 200),
+            (
+                "reviewer",
+                "admin:autocomplete",
+                [],
+                f"term=Tali{NUL}ban&app_label=claims&model_name=claim&field_name=claimant",
+                200,
+            ),
+            ("analyst", "desk:claim_new", source, f"quote={BAD_UTF8}&start={HUGE}", 200),
+        ]
+
+    def test_nul_bytes_invalid_utf8_and_odd_pages_in_query_strings_are_answered(self):
+        clients = {"reader": client_for(), "analyst": client_for(self.analyst), "reviewer": client_for(self.reviewer)}
+        got, expected = {}, {}
+        for who, name, args, query, status in self.rows():
+            key = f"{who} {name}?{query[:60]}"
+            got[key] = clients[who].get(f"{reverse(name, args=args)}?{query}").status_code
+            expected[key] = status
+        self.assertEqual(got, expected)
+
+
+class FormFieldTests(BadInputTestCase):
+    """Desk posts with hostile field values: refused with a 4xx and nothing saved."""
+
+    def rows(self):
+        """(what, url, data, expected status). The data is a good post with one field spoiled."""
+        source, claim, stance, proposition = self.source, self.claim, self.stance, self.proposition
+        new_source = {"title": "Kabul report", "language": "en", "text": "Another text entirely."}
+        new_claim = {"quote": SHELTER, "claimant": "Afghan Taliban", "paraphrase": "Shelter."}
+        claim_edit = {"quote": SPOKESMAN, "claimant": "Afghan Taliban", "paraphrase": "Not us.", "version": 1}
+        stance_edit = {"paraphrase": "Not us.", "claim_version": 1, "note": "Direct.", "stance_version": 1}
+        import_url = reverse("desk:source_import")
+        claim_new_url = reverse("desk:claim_new", args=[source.pk])
+        claim_edit_url = reverse("desk:claim_edit", args=[claim.pk])
+        stance_edit_url = reverse("desk:stance_edit", args=[stance.pk])
+        move_url = reverse("desk:stance_move", args=[stance.pk])
+        remove_url = reverse("desk:stance_remove", args=[stance.pk])
+        proposition_url = reverse("desk:proposition_edit", args=[proposition.slug])
+        return [
+            ("import: NUL in the title", import_url, new_source | {"title": "Kabul\x00report"}, 422),
+            ("import: NUL in the text", import_url, new_source | {"text": "Another\x00text."}, 422),
+            ("import: NUL in the language", import_url, new_source | {"language": "e\x00n"}, 422),
+            ("import: NUL in the date", import_url, new_source | {"published": "2022\x00-01"}, 422),
+            ("import: a 501-character title", import_url, new_source | {"title": "T" * 501}, 422),
+            ("import: a 2001-character address", import_url, new_source | {"url": "https://x.org/" + "a" * 2000}, 422),
+            ("import: a date in year 0", import_url, new_source | {"published": "0000-01-01"}, 422),
+            ("import: a date in year 99999", import_url, new_source | {"published": "99999-01-01"}, 422),
+            ("claim: NUL in the quote", claim_new_url, new_claim | {"quote": SHELTER + "\x00"}, 422),
+            ("claim: NUL in the paraphrase", claim_new_url, new_claim | {"paraphrase": "Shel\x00ter."}, 422),
+            ("claim: NUL in the claimant", claim_new_url, new_claim | {"claimant": "Afghan\x00Taliban"}, 422),
+            ("claim: a 301-character paraphrase", claim_new_url, new_claim | {"paraphrase": "p" * 301}, 422),
+            ("claim: a 100 000-character quote", claim_new_url, new_claim | {"quote": "q" * 100_000}, 422),
+            ("claim: start is negative", claim_new_url, new_claim | {"start": "-1"}, 422),
+            ("claim: start is not a number", claim_new_url, new_claim | {"start": "abc"}, 422),
+            ("claim: start is a float", claim_new_url, new_claim | {"start": "1.5"}, 422),
+            ("claim: a date in year 99999", claim_new_url, new_claim | {"asserted": "99999"}, 422),
+            ("claim: an unknown side", claim_new_url, new_claim | {"side": "maybe", "proposition": "x"}, 422),
+            ("claim edit: version is not a number", claim_edit_url, claim_edit | {"version": "abc"}, 422),
+            ("claim edit: version is negative", claim_edit_url, claim_edit | {"version": "-1"}, 409),
+            ("claim edit: version is huge", claim_edit_url, claim_edit | {"version": HUGE}, 409),
+            ("claim edit: no version", claim_edit_url, {k: v for k, v in claim_edit.items() if k != "version"}, 422),
+            ("claim edit: NUL in the quote", claim_edit_url, claim_edit | {"quote": "\x00"}, 422),
+            ("stance edit: stale stance version", stance_edit_url, stance_edit | {"stance_version": 0}, 409),
+            ("stance edit: stale claim version", stance_edit_url, stance_edit | {"claim_version": 7}, 409),
+            ("stance edit: version not a number", stance_edit_url, stance_edit | {"stance_version": "v1"}, 422),
+            ("stance edit: NUL in the note", stance_edit_url, stance_edit | {"note": "Di\x00rect."}, 422),
+            ("stance edit: a 301-character paraphrase", stance_edit_url, stance_edit | {"paraphrase": "p" * 301}, 422),
+            ("move: an unknown side", move_url, {"side": "sideways", "version": 1}, 403),
+            ("move: version not a number", move_url, {"side": "disputes", "version": "one"}, 403),
+            ("move: a stale version", move_url, {"side": "disputes", "version": 0}, 302),
+            ("move: a huge version", move_url, {"side": "disputes", "version": HUGE}, 302),
+            ("remove: a stale version", remove_url, {"version": 5}, 302),
+            ("remove: version not a number", remove_url, {"version": "x"}, 302),  # back to the board, with a message
+            ("proposition: NUL in the statement", proposition_url, {"statement": "A\x00B", "version": 1}, 422),
+            ("proposition: a stale version", proposition_url, {"statement": "Kabul disowns it.", "version": 0}, 409),
+        ]
+
+    def test_hostile_field_values_are_refused_and_change_nothing(self):
+        client = client_for(self.analyst)
+        got, expected = {}, {}
+        before = self.snapshot()
+        for what, url, data, status in self.rows():
+            response = client.post(url, data)
+            changed = self.snapshot() != before
+            got[what] = (response.status_code, "changed" if changed else "unchanged")
+            expected[what] = (status, "unchanged")
+        self.maxDiff = None
+        self.assertEqual(got, expected)
+
+    def test_the_same_posts_over_htmx_are_refused_too(self):
+        client = client_for(self.analyst)
+        before = self.snapshot()
+        statuses = {what: client.post(url, data, **HTMX).status_code for what, url, data, _ in self.rows()}
+        self.assertEqual({what: status for what, status in statuses.items() if not 400 <= status < 500}, {})
+        self.assertEqual(self.snapshot(), before)
+
+    def test_a_refused_paraphrase_is_shown_again_with_the_reason(self):
+        client = client_for(self.analyst)
+        response = client.post(
+            reverse("desk:claim_new", args=[self.source.pk]),
+            {"quote": SHELTER, "claimant": "Afghan Taliban", "paraphrase": "p" * 301},
+        )
+        self.assertContains(response, "at most 300 characters", status_code=422)
+        self.assertContains(response, "p" * 301, status_code=422)
+
+    def test_a_nul_byte_is_named_as_the_problem(self):
+        client = client_for(self.analyst)
+        response = client.post(
+            reverse("desk:source_import"), {"title": "Kabul\x00report", "language": "en", "text": "x"}
+        )
+        self.assertContains(response, "Null characters are not allowed", status_code=422)
+
+
+class InvalidUtf8FormTests(BadInputTestCase):
+    """Form bodies whose bytes are not UTF-8 (sent raw, as a broken client would)."""
+
+    def post_raw(self, url: str, body: bytes, **headers):
+        return client_for(self.analyst).post(url, body, content_type="application/x-www-form-urlencoded", **headers)
+
+    def test_invalid_utf8_in_a_typed_field_arrives_as_visible_replacement_characters(self):
+        # Django decodes form bodies with U+FFFD for bytes that are not UTF-8; the desk
+        # keeps them visible where they were, so the analyst sees the damage.
+        body = b"title=Kabul%ff%fereport&language=en&text=Some+text%c3%28"
+        response = self.post_raw(reverse("desk:source_import"), body)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(
+            Source.objects.values_list("title", "text").latest("pk"), ("Kabul\ufffd\ufffdreport", "Some text\ufffd(")
+        )
+
+    def test_a_claim_whose_quote_is_invalid_utf8_is_refused(self):
+        before = self.snapshot()
+        body = b"quote=the+Taliban+%ff%fe&claimant=Afghan+Taliban&paraphrase=Shelter."
+        response = self.post_raw(reverse("desk:claim_new", args=[self.source.pk]), body)
+        self.assertContains(response, "The quote is not in the source text", status_code=422)
+        self.assertEqual(self.snapshot(), before)
+
+
+class OversizedRequestTests(BadInputTestCase):
+    def test_a_10_megabyte_text_field_is_refused_and_saves_nothing(self):
+        before = self.snapshot()
+        response = client_for(self.analyst).post(
+            reverse("desk:source_import"), {"title": "Huge", "language": "en", "text": "word " * 2_000_000}
+        )
+        self.assertIn(response.status_code, (400, 413))
+        self.assertEqual(self.snapshot(), before)
+
+    @override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=100)
+    def test_too_many_form_fields_are_refused_and_save_nothing(self):
+        before = self.snapshot()
+        data = {"quote": SHELTER, "claimant": "Afghan Taliban", "paraphrase": "Shelter."}
+        data |= {f"extra{n}": "x" for n in range(200)}
+        response = client_for(self.analyst).post(reverse("desk:claim_new", args=[self.source.pk]), data)
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.snapshot(), before)
+
+
+class TamperedAnchorTests(BadInputTestCase):
+    """The anchor is computed from the text: a forged start or end cannot point a quote elsewhere.
+
+    "the Taliban" appears twice in the sample text; a start offset only chooses
+    the nearer occurrence, and whatever is stored is an exact occurrence.
+    """
+
+    def record(self, **fields):
+        data = {"quote": "the Taliban", "claimant": "Afghan Taliban", "paraphrase": "Shelter.", **fields}
+        return client_for(self.analyst).post(reverse("desk:claim_new", args=[self.source.pk]), data)
+
+    def occurrences(self) -> list[int]:
+        text = self.source.text
+        first = text.index("the Taliban")
+        return [first, text.index("the Taliban", first + 1)]
+
+    def assert_anchored_at(self, start: int):
+        claim = Claim.objects.latest("pk")
+        self.assertEqual((claim.start, claim.end), (start, start + len("the Taliban")))
+        self.assertEqual(self.source.text[claim.start : claim.end], claim.quote)
+
+    def test_a_start_between_the_occurrences_anchors_at_the_nearer_one(self):
+        second = self.occurrences()[1]
+        self.record(start=str(second - 2))
+        self.assert_anchored_at(second)
+
+    def test_a_start_beyond_the_text_anchors_at_the_last_occurrence(self):
+        self.record(start=str(len(self.source.text) + 10))
+        self.assert_anchored_at(self.occurrences()[1])
+
+    def test_a_forged_end_is_ignored_and_the_stored_anchor_is_the_quote(self):
+        first = self.occurrences()[0]
+        self.record(start=str(first), end="3")
+        self.assert_anchored_at(first)
+
+
+class TamperedRevisionTests(BadInputTestCase):
+    """Revising an approved record with a forged version: refused, nothing proposed."""
+
+    def test_a_stale_or_forged_version_proposes_nothing(self):
+        claim = approve(make_claim(self.source, "Pakistan claims", self.pakistan, self.analyst), self.reviewer)
+        url = reverse("desk:claim_revise", args=[claim.pk])
+        data = {"quote": "Pakistan claims", "claimant": "Government of Pakistan", "paraphrase": "Revised."}
+        client = client_for(self.analyst)
+        before = self.snapshot()
+        statuses = [client.post(url, data | {"version": version}).status_code for version in ("0", "-3", HUGE, "x")]
+        self.assertEqual(statuses, [409, 409, 409, 422])
+        self.assertEqual(self.snapshot(), before)
+        self.assertFalse(claim.pending_revision())

@@ -1,0 +1,532 @@
+"""The permission matrix: every URL pattern, visited by every role with GET and POST.
+
+``walk_patterns`` lists every named URL pattern of config.urls, included apps
+and the admin's patterns. ``EXPECTED`` says, per pattern and method, what each
+role gets as an outcome class (``outcome``): "ok" (2xx), "login" (a redirect to
+a login page), "redirect" (any other redirect), "forbidden" (403), "missing"
+(404), "method" (405) or "invalid" (400, 409, 422: let in, but the empty form
+refused). The admin's own generic patterns are generated per registered model
+from the permissions the roles hold (``admin_expectations``). A pattern with no
+entry fails ``test_the_table_covers_every_url_pattern``.
+"""
+
+from django.contrib import admin
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accounts.models import LoginThrottle, ThrottleScope
+from claims.roles import ANALYSTS, REVIEWERS, ROLE_PERMISSIONS
+from tests.base import BaseTestCase
+
+ROLES = ("anonymous", "outsider", "analyst", "reviewer", "admin")
+STAFF = ("analyst", "reviewer", "admin")
+
+
+def walk_patterns(resolver: URLResolver | None = None, namespace: str = "", route: str = "") -> set[str]:
+    """Every URL pattern under ``resolver``: "namespace:name", or "route:<full route>" if it has no name."""
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= walk_patterns(pattern, inner, route + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            names.add(f"{namespace}{pattern.name}" if pattern.name else f"route:{route}{pattern.pattern}")
+    return names
+
+
+def outcome(response) -> str:
+    status = response.status_code
+    if status in (301, 302, 303, 307, 308):
+        location = response.headers["Location"]
+        login_pages = (reverse("login"), reverse("admin:login"))
+        return "login" if location.startswith(login_pages) else "redirect"
+    if "HX-Redirect" in response.headers:
+        return "login"
+    return {403: "forbidden", 404: "missing", 405: "method", 400: "invalid", 409: "invalid", 422: "invalid"}.get(
+        status, "ok" if 200 <= status < 300 else f"status {status}"
+    )
+
+
+def every(value: str) -> dict[str, str]:
+    return dict.fromkeys(ROLES, value)
+
+
+def roles(anonymous, outsider, analyst, reviewer=None, admin=None) -> dict[str, str]:
+    return {
+        "anonymous": anonymous,
+        "outsider": outsider,
+        "analyst": analyst,
+        "reviewer": reviewer or analyst,
+        "admin": admin or reviewer or analyst,
+    }
+
+
+PUBLIC = {"GET": every("ok"), "POST": every("method")}
+DESK_PAGE = roles("login", "forbidden", "ok")
+DESK_POST_ONLY = {"GET": roles("login", "forbidden", "method"), "POST": roles("login", "forbidden", "invalid")}
+
+# Each entry: pattern name -> {method: {role: outcome}}. Desk POSTs carry an empty form.
+EXPECTED: dict[str, dict[str, dict[str, str]]] = {
+    "claims:home": PUBLIC,
+    "claims:contradictions": PUBLIC,
+    "claims:contradiction": PUBLIC,
+    "claims:contradiction_json": PUBLIC,
+    "claims:actor": PUBLIC,
+    "claims:feed": PUBLIC,
+    "sources:detail": PUBLIC,
+    "search:results": PUBLIC,
+    "healthz": PUBLIC,
+    "login": {"GET": every("ok"), "POST": every("ok")},  # an empty login form is shown again with its errors
+    "logout": {"GET": every("method"), "POST": roles("redirect", "redirect", "redirect")},
+    "desk:home": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
+    "desk:source_import": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    "desk:source": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
+    "desk:claim_new": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    "desk:anchor_preview": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
+    "desk:source_submit": {
+        "GET": roles("login", "forbidden", "method"),
+        "POST": roles("login", "forbidden", "redirect", "forbidden"),
+    },
+    "desk:similar_claims": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
+    "desk:claim_edit": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    "desk:claim_submit": {
+        "GET": roles("login", "forbidden", "method"),
+        "POST": roles("login", "forbidden", "redirect"),
+    },
+    "desk:actor_suggestions": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
+    "desk:propositions": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
+    "desk:proposition_suggestions": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
+    "desk:proposition_new": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    "desk:board": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
+    "desk:proposition_edit": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    "desk:proposition_submit": DESK_POST_ONLY | {"POST": roles("login", "forbidden", "redirect")},
+    "desk:board_submit": DESK_POST_ONLY | {"POST": roles("login", "forbidden", "redirect", "forbidden")},
+    "desk:stance_add": DESK_POST_ONLY | {"POST": roles("login", "forbidden", "missing")},  # no such claim
+    "desk:stance_card": {"GET": roles("login", "forbidden", "redirect"), "POST": roles("login", "forbidden", "method")},
+    "desk:stance_edit": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    "desk:stance_move": DESK_POST_ONLY | {"POST": roles("login", "forbidden", "forbidden")},
+    "desk:stance_remove": DESK_POST_ONLY | {"POST": roles("login", "forbidden", "redirect")},
+    "desk:stance_submit": DESK_POST_ONLY | {"POST": roles("login", "forbidden", "redirect")},
+    # Revising an approved record: the desk's form for a revision that waits for review.
+    "desk:claim_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    "desk:proposition_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    "desk:stance_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+}
+
+ADMIN_SITE_PAGES = {
+    "route:admin/(?P<url>.*)$": {"GET": roles("login", "login", "missing"), "POST": roles("login", "login", "missing")},
+    "admin:auth_user_password_change": {
+        "GET": roles("login", "login", "forbidden", "forbidden", "ok"),
+        "POST": roles("login", "login", "forbidden", "forbidden", "ok"),
+    },
+    "admin:login": {"GET": roles("ok", "ok", "redirect"), "POST": roles("ok", "ok", "ok")},
+    "admin:logout": {"GET": roles("redirect", "redirect", "method"), "POST": every("redirect")},
+    "admin:index": {"GET": roles("login", "login", "ok"), "POST": roles("login", "login", "ok")},
+    "admin:password_change": {"GET": roles("login", "login", "ok"), "POST": roles("login", "login", "ok")},
+    "admin:password_change_done": {"GET": roles("login", "login", "ok"), "POST": roles("login", "login", "method")},
+    "admin:jsi18n": {"GET": roles("login", "login", "ok"), "POST": roles("login", "login", "method")},
+    "admin:autocomplete": {"GET": roles("login", "login", "forbidden"), "POST": roles("login", "login", "method")},
+    "admin:view_on_site": {"GET": roles("login", "login", "redirect"), "POST": roles("login", "login", "redirect")},
+    "admin:app_list": {"GET": roles("login", "login", "ok"), "POST": roles("login", "login", "ok")},
+    "admin:review_queue": {
+        "GET": roles("login", "login", "forbidden", "ok"),
+        "POST": roles("login", "login", "forbidden", "redirect"),
+    },
+}
+MODEL_VIEWS = ("changelist", "add", "change", "delete", "history")
+
+# What nobody does through the admin, whatever their permissions: the audit trail
+# is written by the model layer, revisions are decided by review actions only, and
+# throttle counters are made by failed logins (an administrator may clear them).
+REFUSED_IN_ADMIN = {
+    "claims.statechange": {"add", "change", "delete"},
+    "claims.fieldchange": {"add", "change", "delete"},
+    "claims.revision": {"add", "change", "delete"},
+    "accounts.loginthrottle": {"add"},
+}
+# An empty POST to a change page re-renders the form with its errors, except where
+# no field is editable: then it saves nothing and goes back to the list.
+NOTHING_TO_EDIT = {"accounts.loginthrottle"}
+
+
+def role_permissions(role: str, model_label: str) -> set[str]:
+    """The admin actions ``role`` holds on a model by the roles spec (claims.roles.ROLE_PERMISSIONS)."""
+    if role == "admin":
+        return {"view", "add", "change", "delete"}
+    group = {"analyst": ANALYSTS, "reviewer": REVIEWERS}[role]
+    app_label, model_name = model_label.split(".")
+    return {
+        action
+        for app, model, actions in ROLE_PERMISSIONS[group]
+        if (app, model) == (app_label, model_name)
+        for action in actions
+    }
+
+
+def admin_expectations(model_label: str, view: str) -> dict[str, dict[str, str]]:
+    """Each role's outcome on one of a model's admin pages, from the roles spec."""
+    # Neither an anonymous visitor nor an account without staff status gets past the admin's login.
+    expected = {"GET": {"anonymous": "login", "outsider": "login"}, "POST": {"anonymous": "login", "outsider": "login"}}
+    for role in STAFF:
+        held = role_permissions(role, model_label) - REFUSED_IN_ADMIN.get(model_label, set())
+        sees = bool(held & {"view", "change"})
+        if view in ("changelist", "history"):
+            get = post = "ok" if sees else "forbidden"
+        elif view == "change":
+            get = "ok" if sees else "forbidden"
+            post = "forbidden" if "change" not in held else "redirect" if model_label in NOTHING_TO_EDIT else "ok"
+        else:  # add and delete: the page, and an empty POST showing the form or confirmation again
+            get = post = "ok" if view in held else "forbidden"
+        expected["GET"][role], expected["POST"][role] = get, post
+    return expected
+
+
+def admin_model_views() -> dict[str, tuple[str, str]]:
+    """Each registered model's admin page names, as (model label, view)."""
+    return {
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}": (model._meta.label_lower, view)
+        for model in admin.site._registry
+        for view in MODEL_VIEWS
+    }
+
+
+def admin_model_names() -> set[str]:
+    """Each registered model's admin pages, and the unnamed address that redirects to its change page."""
+    return set(admin_model_views()) | {
+        f"route:admin/{model._meta.app_label}/{model._meta.model_name}/<path:object_id>/"
+        for model in admin.site._registry
+    }
+
+
+class PermissionMatrixTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from claims.models import Claim, Proposition, Stance
+        from tests.base import make_claim
+
+        cls.contradiction = cls.build_contradiction(cls)
+        cls.draft_claim = make_claim(cls.source, "Its chief spokesman said", cls.taliban, cls.analyst)
+        cls.draft_stance = Stance.objects.create(
+            claim=cls.draft_claim, proposition=cls.contradiction, side="qualifies", created_by=cls.analyst
+        )
+        cls.public_claim = Claim.objects.filter(state="approved").first()
+        cls.draft_proposition = Proposition.objects.create(statement="A draft statement.", created_by=cls.analyst)
+        # One record of each audit kind, so their admin pages show a record rather than "not found".
+        cls.draft_claim.paraphrase = "The spokesman disclaims responsibility."
+        cls.draft_claim.save_edit(expected_version=cls.draft_claim.version, fields=["paraphrase"], by=cls.analyst)
+        other_public_claim = Claim.objects.filter(state="approved").exclude(pk=cls.public_claim.pk).first()
+        other_public_claim.propose_revision(cls.analyst, {"paraphrase": "The Taliban deny supporting the TTP."})
+        LoginThrottle.objects.create(
+            scope=ThrottleScope.ACCOUNT, key="alice", failures=2, last_failure_at=timezone.now()
+        )
+
+    def kwargs_for(self, name: str) -> list:
+        c = self.contradiction
+        by_name = {
+            "claims:contradiction": [c.slug],
+            "claims:contradiction_json": [c.slug],
+            "claims:actor": [self.pakistan.slug],
+            "sources:detail": [self.source.pk],
+            "desk:source": [self.source.pk],
+            "desk:claim_new": [self.source.pk],
+            "desk:anchor_preview": [self.source.pk],
+            "desk:source_submit": [self.source.pk],
+            "desk:claim_edit": [self.draft_claim.pk],
+            "desk:claim_submit": [self.draft_claim.pk],
+            "desk:board": [c.slug],
+            "desk:proposition_edit": [self.draft_proposition.slug],
+            "desk:proposition_submit": [self.draft_proposition.slug],
+            "desk:board_submit": [c.slug],
+            "desk:stance_add": [c.slug],
+            "admin:app_list": ["claims"],
+            "desk:claim_revise": [self.public_claim.pk],
+            "desk:proposition_revise": [c.slug],
+            "desk:stance_revise": [self.public_claim.stances.first().pk],
+        }
+        if name.startswith("desk:stance_") and name != "desk:stance_revise":
+            return [self.draft_stance.pk]
+        if name == "admin:view_on_site":
+            from django.contrib.contenttypes.models import ContentType
+
+            return [ContentType.objects.get_for_model(c).pk, c.pk]
+        if name.startswith("admin:") and name.endswith(("_change", "_delete", "_history")):
+            model = next(
+                (
+                    model
+                    for model in admin.site._registry
+                    if name.startswith(f"admin:{model._meta.app_label}_{model._meta.model_name}_")
+                ),
+                None,
+            )
+            if model is None:
+                return []
+            first = model._default_manager.order_by("pk").first()
+            return [first.pk if first else 1]
+        return by_name.get(name, [])
+
+    def users(self) -> dict[str, object]:
+        return {
+            "anonymous": None,
+            "outsider": self.outsider,
+            "analyst": self.analyst,
+            "reviewer": self.reviewer,
+            "admin": self.admin,
+        }
+
+    def url_for(self, name: str) -> str:
+        if name.startswith("route:"):
+            return "/admin/no-such-page/"
+        return reverse(name, args=self.kwargs_for(name))
+
+    def expected_for(self, name: str) -> dict[str, dict[str, str]]:
+        if name in EXPECTED:
+            return EXPECTED[name]
+        if name in ADMIN_SITE_PAGES:
+            return ADMIN_SITE_PAGES[name]
+        return admin_expectations(*admin_model_views()[name])
+
+    def test_every_role_gets_the_expected_outcome_everywhere(self):
+        names = sorted(set(EXPECTED) | set(ADMIN_SITE_PAGES) | admin_model_names())
+        wrong = {}
+        for role, user in self.users().items():
+            client = Client()
+            if user:
+                client.force_login(user)
+            for name in names:
+                if name.startswith("route:admin/") and name != "route:admin/(?P<url>.*)$":
+                    continue
+                url = self.url_for(name)
+                for method, expected in self.expected_for(name).items():
+                    if user:  # logging out on the way must not turn the rest into anonymous visits
+                        client.force_login(user)
+                    with transaction.atomic():  # nothing a POST changes carries over to the next visit
+                        response = client.get(url) if method == "GET" else client.post(url)
+                        transaction.set_rollback(True)
+                    got = outcome(response)
+                    if got != expected[role]:
+                        wrong[f"{role} {method} {name}"] = f"{got} (expected {expected[role]})"
+        self.maxDiff = None
+        self.assertEqual(wrong, {})
+
+    def test_the_table_covers_every_url_pattern(self):
+        self.assertEqual(walk_patterns() - set(EXPECTED) - set(ADMIN_SITE_PAGES) - admin_model_names(), set())
+        self.assertEqual((set(EXPECTED) | set(ADMIN_SITE_PAGES) | admin_model_names()) - walk_patterns(), set())
+
+
+class ReviewActionRefusalTests(BaseTestCase):
+    """Approve and reject, posted by someone who may not review, are refused and change nothing."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from claims.models import Claim, Proposition, Revision, Stance, StateChange
+        from tests.base import approve, make_claim
+
+        proposition = Proposition.objects.create(statement="The TTP is sheltered.", created_by=cls.other_analyst)
+        claim = make_claim(cls.source, "the Taliban is providing shelter for TTP members", cls.pakistan, cls.analyst)
+        stance = Stance.objects.create(claim=claim, proposition=proposition, side="supports", created_by=cls.analyst)
+        public = approve(
+            make_claim(cls.source, "they do not provide support to TTP’s operations", cls.taliban, cls.analyst),
+            cls.reviewer,
+        )
+        revision = public.propose_revision(cls.other_analyst, {"paraphrase": "They deny it."})
+        for record in (proposition, claim, stance):
+            record.submit(record.created_by)
+        cls.pending = [proposition, claim, stance, Revision.objects.get(pk=revision.pk)]
+        cls.models = (Proposition, Claim, Stance, Revision, StateChange)
+
+    def snapshot(self) -> dict:
+        """Every record's review state and version, and the size of the audit trail."""
+        snapshot = {
+            model.__name__: list(model.objects.order_by("pk").values_list("pk", "state")) for model in self.models[:4]
+        }
+        snapshot["StateChange"] = self.models[4].objects.count()
+        return snapshot
+
+    def attempts(self):
+        """(what, url, data) for approving and rejecting each pending record every way the admin offers."""
+        reject = {"confirm_reject": "yes", "reason": "Not good enough"}
+        for record in self.pending:
+            opts = record._meta
+            changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[record.pk])
+            key = f"{opts.model_name}:{record.pk}"
+            for action, extra in (("approve", {}), ("reject", reject)):
+                yield (
+                    f"{action} {key} from the list",
+                    changelist,
+                    {"action": f"{action}_selected", "_selected_action": [record.pk], **extra},
+                )
+                yield (
+                    f"{action} {key} from its page",
+                    change,
+                    {"CHANGE_FORM-action": f"{action}_selected", "_selected_action": record.pk, **extra},
+                )
+                yield (
+                    f"{action} {key} from the queue",
+                    reverse("admin:review_queue"),
+                    {"action": action, "item": [key], **extra},
+                )
+
+    def test_approve_and_reject_posted_without_the_review_permission_change_nothing(self):
+        before = self.snapshot()
+        wrong = {}
+        for who in (None, self.outsider, self.analyst, self.other_analyst):
+            client = Client()
+            if who:
+                client.force_login(who)
+            for what, url, data in self.attempts():
+                response = client.post(url, data)
+                if response.status_code >= 500 or self.snapshot() != before:
+                    wrong[f"{who or 'anonymous'}: {what}"] = response.status_code
+        self.assertEqual(wrong, {})
+
+    def test_the_review_queue_refuses_analysts_with_403(self):
+        self.client.force_login(self.analyst)
+        key = f"claim:{self.pending[1].pk}"
+        response = self.client.post(reverse("admin:review_queue"), {"action": "approve", "item": [key]})
+        self.assertEqual(response.status_code, 403)
+
+    def test_a_reviewer_posting_the_same_actions_does_change_records(self):
+        # The refusals above are not an artefact of malformed posts: the same data works for a reviewer.
+        self.client.force_login(self.other_reviewer)
+        before = self.snapshot()
+        for what, url, data in self.attempts():
+            if what.startswith("approve") and what.endswith("from the list"):
+                self.client.post(url, data)
+        self.assertNotEqual(self.snapshot(), before)
+        self.assertFalse(any(model.objects.filter(state="pending").exists() for model in self.models[:4]))
+
+
+class CsrfTests(BaseTestCase):
+    """State-changing posts without a CSRF token are refused with 403 and change nothing."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        from claims.models import Proposition, Stance
+        from tests.base import make_claim
+
+        cls.claim = make_claim(
+            cls.source, "the Taliban is providing shelter for TTP members", cls.pakistan, cls.analyst
+        )
+        cls.proposition = Proposition.objects.create(statement="The Taliban shelter the TTP.", created_by=cls.analyst)
+        cls.stance = Stance.objects.create(
+            claim=cls.claim, proposition=cls.proposition, side="supports", created_by=cls.analyst
+        )
+        cls.pending = make_claim(
+            cls.source, "they do not provide support to TTP’s operations", cls.taliban, cls.analyst
+        )
+        cls.pending.submit(cls.analyst)
+
+    def posts(self):
+        """(what, user, url, data): one of each kind of state-changing request."""
+        claim, stance = self.claim, self.stance
+        yield (
+            "import a source",
+            self.analyst,
+            reverse("desk:source_import"),
+            {
+                "title": "New report",
+                "language": "en",
+                "text": "A new text to quote from.",
+            },
+        )
+        yield (
+            "record a claim",
+            self.analyst,
+            reverse("desk:claim_new", args=[self.source.pk]),
+            {
+                "quote": "they are not responsible for Pakistan’s internal security issues",
+                "claimant": "Afghan Taliban",
+                "paraphrase": "Kabul is not responsible.",
+            },
+        )
+        yield "submit a claim", self.analyst, reverse("desk:claim_submit", args=[claim.pk]), {}
+        yield (
+            "move a stance on the board",
+            self.analyst,
+            reverse("desk:stance_move", args=[stance.pk]),
+            {
+                "side": "disputes",
+                "version": stance.version,
+            },
+        )
+        yield (
+            "edit a stance",
+            self.analyst,
+            reverse("desk:stance_edit", args=[stance.pk]),
+            {
+                "paraphrase": "Pakistan: shelter.",
+                "claim_version": claim.version,
+                "note": "Direct.",
+                "stance_version": stance.version,
+            },
+        )
+        yield (
+            "approve from the review queue",
+            self.reviewer,
+            reverse("admin:review_queue"),
+            {
+                "action": "approve",
+                "item": [f"claim:{self.pending.pk}"],
+            },
+        )
+        yield (
+            "approve from the change list",
+            self.reviewer,
+            reverse("admin:claims_claim_changelist"),
+            {
+                "action": "approve_selected",
+                "_selected_action": [self.pending.pk],
+            },
+        )
+        yield "log out", self.analyst, reverse("logout"), {}
+
+    def snapshot(self) -> dict:
+        from claims.models import Claim, FieldChange, Proposition, Stance, StateChange
+        from sources.models import Source
+
+        snapshot = {
+            model.__name__: list(model.objects.order_by("pk").values_list("pk", "state", "version"))
+            for model in (Claim, Proposition, Stance)
+        }
+        snapshot |= {model.__name__: model.objects.count() for model in (Source, StateChange, FieldChange)}
+        return snapshot
+
+    def check_refused(self, headers: dict) -> dict:
+        wrong = {}
+        before = self.snapshot()
+        for what, user, url, data in self.posts():
+            client = Client(enforce_csrf_checks=True)
+            client.force_login(user)
+            client.get(reverse("desk:home"))  # the CSRF cookie is there; the token is not sent
+            response = client.post(url, data, **headers)
+            still_logged_in = "_auth_user_id" in client.session
+            if response.status_code != 403 or self.snapshot() != before or not still_logged_in:
+                wrong[what] = response.status_code
+        return wrong
+
+    def test_plain_posts_without_a_token_are_refused(self):
+        self.assertEqual(self.check_refused({}), {})
+
+    def test_htmx_posts_without_the_token_header_are_refused(self):
+        self.assertEqual(self.check_refused({"HTTP_HX_REQUEST": "true"}), {})
+
+    def test_the_same_posts_with_the_token_are_accepted(self):
+        # Proves the refusals above are the CSRF check's, not the data's.
+        refused = {}
+        for what, user, url, data in self.posts():
+            client = Client(enforce_csrf_checks=True)
+            client.force_login(user)
+            client.get(reverse("desk:home"))
+            token = client.cookies["csrftoken"].value
+            with transaction.atomic():
+                response = client.post(url, data, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token)
+                transaction.set_rollback(True)
+            if response.status_code == 403:
+                refused[what] = response.status_code
+        self.assertEqual(refused, {})
