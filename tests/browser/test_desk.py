@@ -308,6 +308,7 @@ def test_an_analyst_imports_records_three_claims_arranges_and_submits_without_re
     # To the board, where the second claim is added on the opposing side and the third qualifies.
     page.locator("#source-claims").get_by_role("link", name=STATEMENT).first.click()
     expect(page.get_by_role("heading", name=STATEMENT, level=1)).to_be_visible()
+    wait_for_htmx_to_settle(page)  # the search box listens only once htmx has processed it
     search = page.get_by_label("Find claims by their words, claimant or source")
     search.fill("Afghan soil")
     soil = Claim.objects.get(quote=SOIL)
