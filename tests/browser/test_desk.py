@@ -25,8 +25,8 @@ STATEMENT = "The Afghan Taliban shelter TTP fighters."
 
 
 @pytest.fixture
-def analyst(django_db_serialized_rollback, transactional_db):
-    """An analyst (the role groups survive the live server's flushes through serialized rollback)."""
+def analyst(transactional_db):
+    """An analyst. The live server's flushes remove the role groups; make_user recreates them."""
     return make_user("nadia", ANALYSTS)
 
 
