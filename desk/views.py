@@ -599,7 +599,7 @@ def stance_move(request, pk):
     stance = _get_stance(request, pk, for_edit=True)
     form = StanceMoveForm(request.POST)
     if not form.is_valid():
-        raise PermissionDenied("Choose one of the three columns to move the claim to.")
+        return _malformed_board_post(request, form)
     stance.side = form.cleaned_data["side"]
     try:
         stance.save_edit(expected_version=form.cleaned_data["version"], fields=["side"], by=request.user)
@@ -609,11 +609,20 @@ def stance_move(request, pk):
     return _stance_changed(request, stance, "stance-moved", f"Claim moved to “{label}”.")
 
 
+def _malformed_board_post(request, form):
+    """A move or removal whose values no board sends (tampered or truncated): refused, nothing changed."""
+    if "side" in form.errors:
+        message = "Choose one of the three columns (supports, disputes, qualifies) to move the claim to."
+    else:
+        message = "The board sent this without a valid version number, so nothing was changed. Reload the board."
+    return refusal(request, message, status=422)
+
+
 def _stale_stance(request, stance):
     message = "Someone else changed this stance since you loaded the board; it is shown as it is now. Try again."
     if not is_partial_request(request):
         messages.error(request, message)
-        return redirect("desk:board", stance.proposition.slug)
+        return render(request, "desk/board.html", _board_context(request, stance.proposition), status=409)
     stance = _get_stance(request, stance.pk)
     context = {"stance": stance, "proposition": stance.proposition, "card_message": message}
     return render(request, "desk/board.html#stance-card", context, status=409)
@@ -624,7 +633,9 @@ def _stale_stance(request, stance):
 def stance_remove(request, pk):
     stance = _get_stance(request, pk, drafts_only=True)
     form = StanceRemoveForm(request.POST)
-    if not form.is_valid() or form.cleaned_data["version"] != stance.version:
+    if not form.is_valid():
+        return _malformed_board_post(request, form)
+    if form.cleaned_data["version"] != stance.version:
         return _stale_stance(request, stance)
     proposition = stance.proposition
     stance.delete()

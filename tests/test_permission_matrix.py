@@ -106,8 +106,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "desk:stance_add": DESK_POST_ONLY | {"POST": roles("login", "forbidden", "missing")},  # no such claim
     "desk:stance_card": {"GET": roles("login", "forbidden", "redirect"), "POST": roles("login", "forbidden", "method")},
     "desk:stance_edit": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
-    "desk:stance_move": DESK_POST_ONLY | {"POST": roles("login", "forbidden", "forbidden")},
-    "desk:stance_remove": DESK_POST_ONLY | {"POST": roles("login", "forbidden", "redirect")},
+    "desk:stance_move": DESK_POST_ONLY,  # the empty form has no side and no version
+    "desk:stance_remove": DESK_POST_ONLY,  # the empty form has no version
     "desk:stance_submit": DESK_POST_ONLY | {"POST": roles("login", "forbidden", "redirect")},
     # Revising an approved record: the desk's form for a revision that waits for review.
     "desk:claim_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},

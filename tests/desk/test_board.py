@@ -123,7 +123,24 @@ class MoveStanceTests(DeskTestCase):
 
     def test_an_unknown_side_is_refused(self):
         response = self.client.post(self.url, {"side": "sideways", "version": 1}, **HTMX)
-        self.assertContains(response, "Choose one of the three columns", status_code=403)
+        self.assertContains(response, "Choose one of the three columns", status_code=422)
+        self.stance.refresh_from_db()
+        self.assertEqual((self.stance.side, self.stance.version), (Side.SUPPORTS, 1))
+
+    def test_a_tampered_version_is_refused_with_a_message(self):
+        response = self.client.post(self.url, {"side": "disputes", "version": "one"})
+        self.assertContains(response, "without a valid version number", status_code=422)
+        self.stance.refresh_from_db()
+        self.assertEqual(self.stance.side, Side.SUPPORTS)
+
+    def test_without_htmx_a_stale_move_shows_the_board_as_it_is_now(self):
+        self.stance.side = Side.QUALIFIES
+        self.stance.save_edit(expected_version=1, fields=["side"])
+        response = self.client.post(self.url, {"side": "disputes", "version": 1})
+        self.assertContains(response, "Someone else changed this stance", status_code=409)
+        self.assertContains(response, f'id="stance-{self.stance.pk}"', status_code=409)
+        self.stance.refresh_from_db()
+        self.assertEqual(self.stance.side, Side.QUALIFIES)
 
 
 class EditStanceTests(DeskTestCase):
@@ -220,6 +237,11 @@ class RemoveStanceTests(DeskTestCase):
         self.stance.submit(self.analyst)
         response = self.client.post(self.url, {"version": self.stance.version}, **HTMX)
         self.assertContains(response, "Only draft stances can be removed", status_code=403)
+        self.assertTrue(Stance.objects.filter(pk=self.stance.pk).exists())
+
+    def test_a_removal_without_a_version_is_refused_as_malformed(self):
+        response = self.client.post(self.url, {"version": "x"}, **HTMX)
+        self.assertContains(response, "without a valid version number", status_code=422)
         self.assertTrue(Stance.objects.filter(pk=self.stance.pk).exists())
 
     def test_a_removal_over_a_newer_version_is_refused(self):

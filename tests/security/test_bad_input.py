@@ -244,12 +244,12 @@ class FormFieldTests(BadInputTestCase):
             ("stance edit: version not a number", stance_edit_url, stance_edit | {"stance_version": "v1"}, 422),
             ("stance edit: NUL in the note", stance_edit_url, stance_edit | {"note": "Di\x00rect."}, 422),
             ("stance edit: a 301-character paraphrase", stance_edit_url, stance_edit | {"paraphrase": "p" * 301}, 422),
-            ("move: an unknown side", move_url, {"side": "sideways", "version": 1}, 403),
-            ("move: version not a number", move_url, {"side": "disputes", "version": "one"}, 403),
-            ("move: a stale version", move_url, {"side": "disputes", "version": 0}, 302),
-            ("move: a huge version", move_url, {"side": "disputes", "version": HUGE}, 302),
-            ("remove: a stale version", remove_url, {"version": 5}, 302),
-            ("remove: version not a number", remove_url, {"version": "x"}, 302),  # back to the board, with a message
+            ("move: an unknown side", move_url, {"side": "sideways", "version": 1}, 422),
+            ("move: version not a number", move_url, {"side": "disputes", "version": "one"}, 422),
+            ("move: a stale version", move_url, {"side": "disputes", "version": 0}, 409),
+            ("move: a huge version", move_url, {"side": "disputes", "version": HUGE}, 409),
+            ("remove: a stale version", remove_url, {"version": 5}, 409),
+            ("remove: version not a number", remove_url, {"version": "x"}, 422),
             ("proposition: NUL in the statement", proposition_url, {"statement": "A\x00B", "version": 1}, 422),
             ("proposition: a stale version", proposition_url, {"statement": "Kabul disowns it.", "version": 0}, 409),
         ]
