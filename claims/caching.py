@@ -1,19 +1,39 @@
 """Caching of the public pages for anonymous readers, and conditional GET.
 
-Every cached page is stored under the current *public data generation*, a
-token in the cache that changes whenever something readers can see changes:
-an approval, a return to draft, an edit of an approved record, of a public
-actor or of a public source. Changing it orphans every cached page at once, so no
-page can outlive the data it shows. The token changes only after the
-transaction commits, so a page rendered from the old data is stored under the
-old token and never served again.
+Every cached page is stored with the *public data generation* it was rendered
+under: a token in the cache that changes whenever something readers can see
+changes (an approval, a return to draft, an edit of an approved record, of a
+public actor or of a public source). A page is fresh while the token is the one
+it was rendered under. The token changes only after the transaction commits,
+so a page rendered from the old data carries the old token.
+
+Bursts of approvals (grace). A second token, the *withdrawal token*, changes
+only when something readers already see is removed or changed: an approved
+record returned to draft, deleted or edited, a public actor or source edited.
+New approvals only add to what readers see. When a page is stale, one request
+takes a short lock (``cache.add``) and renders it; meanwhile, concurrent
+requests for the same address get the latest stored rendering, provided it was
+rendered at most GRACE_SECONDS ago and no withdrawal happened since (the
+withdrawal token is read when rendering starts and stored with the page). So a
+reader may miss approvals of the last few seconds, never sees a withdrawn or
+edited record, and a burst of approvals renders each page once at a time
+instead of once per waiting reader. A request that finds no lock held always
+renders. With the file cache, ``add`` is not atomic across processes, so two
+workers may now and then render the same page at once: that costs a render,
+never a wrong page.
 
 Only requests without a session or messages cookie are served from or stored
 in the cache: a logged-in user sees their own navigation and CSRF token, and a
-page with a message is for one reader only. Pages rendered for the cache carry
-no CSP nonce (the nonce of the request that filled the cache would be served to
-everyone): the policy of such a response has no nonce either, and public pages
-need none, because every script on them is a static file allowed by 'self'.
+page with a message is for one reader only. Documents that hold nothing for one
+reader (the feed, the JSON data) are shared by everyone. Pages rendered for the
+cache carry no CSP nonce (the nonce of the request that filled the cache would
+be served to everyone): the policy of such a response has no nonce either, and
+public pages need none, because every script on them is a static file allowed
+by 'self'.
+
+Logged-in readers get the part of each public page that is the same for
+everyone from fragments kept per generation (``fragment_cache_context``), so
+their request renders little more than the header around it.
 
 With DEBUG on nothing is cached, so an edited template shows at once.
 
@@ -38,9 +58,15 @@ from django.utils.http import http_date
 from claims.models import ReviewState
 
 GENERATION_KEY = "public-data-generation"
+WITHDRAWAL_KEY = "public-data-withdrawal"
 # A backstop only: invalidation is by generation. A change that bypasses
 # save() (QuerySet.update) shows up at most this long after.
 PAGE_TIMEOUT = 10 * 60
+# The oldest rendering served while another request renders the page afresh:
+# readers may miss approvals of the last GRACE_SECONDS, never a withdrawal.
+GRACE_SECONDS = 5
+# How long a render lock lasts if its holder dies without releasing it.
+RENDER_LOCK_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -48,15 +74,31 @@ class CachedPage:
     content: bytes
     content_type: str
     etag: str
-    last_modified: float
+    rendered_at: float  # when rendering started: the page shows data at least this recent
+    generation: str  # the public data generation it was rendered under
+    withdrawal: str  # the withdrawal token when rendering started
+
+    @property
+    def age(self) -> float:
+        return time.time() - self.rendered_at
+
+
+def _token(key: str) -> str:
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        token = cache.get(key)
+    return token
 
 
 def public_generation() -> str:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+    """The current public data generation: changes with anything readers can see."""
+    return _token(GENERATION_KEY)
+
+
+def withdrawal_token() -> str:
+    """Changes only when something readers already see is removed or changed (never on a new approval)."""
+    return _token(WITHDRAWAL_KEY)
 
 
 def cached_for_generation(name: str, compute, timeout: int = PAGE_TIMEOUT):
@@ -79,34 +121,49 @@ def fragment_cache_context() -> dict:
     return {"public_generation": public_generation(), "fragment_timeout": 0 if settings.DEBUG else PAGE_TIMEOUT}
 
 
-def bump_public_generation() -> None:
-    """Forget every cached public page: call after anything readers see has changed."""
+def bump_public_generation(*, withdrawal: bool = True) -> None:
+    """Forget every cached public page: call after anything readers see has changed.
+
+    ``withdrawal=False`` is for changes that only add (an approval): pages
+    rendered before it may still be served for GRACE_SECONDS while they are
+    rendered again. By default a change counts as a withdrawal, which no stale
+    page survives. The withdrawal token is changed first: a request that sees
+    the new generation must not find the old withdrawal token.
+    """
+    if withdrawal:
+        cache.set(WITHDRAWAL_KEY, uuid.uuid4().hex, timeout=None)
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def public_data_changed() -> None:
+def public_data_changed(*, withdrawal: bool = True) -> None:
     """Bump the generation once the current transaction commits (at once outside one)."""
-    transaction.on_commit(bump_public_generation)
+    transaction.on_commit(lambda: bump_public_generation(withdrawal=withdrawal))
 
 
-def _is_cacheable(request) -> bool:
+def _is_cacheable(request, *, shared: bool = False) -> bool:
     return (
         not settings.DEBUG
         and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
+        and (shared or (settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES))
     )
 
 
-def _page_key(request, generation: str) -> str:
+def page_cache_key(request) -> str:
+    """Where the page at this request's address is kept (whatever the generation)."""
     variant = "htmx" if request.headers.get("HX-Request") else "page"
     # Pages hold absolute addresses (permanent links, og:url), so the scheme and host matter.
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"public-page:{generation}:{variant}:{digest}"
+    return f"public-page:{variant}:{digest}"
 
 
-def _render_for_cache(view, request, args, kwargs) -> tuple[HttpResponse, CachedPage | None]:
+def render_lock_key(page_key: str) -> str:
+    """Held (``cache.add``) by the one request rendering that page afresh."""
+    return f"{page_key}:rendering"
+
+
+def _render_for_cache(view, request, args, kwargs, generation: str) -> tuple[HttpResponse, CachedPage | None]:
+    withdrawal, started = withdrawal_token(), time.time()
     response = view(request, *args, **kwargs)
     storable = (
         response.status_code == 200
@@ -117,54 +174,90 @@ def _render_for_cache(view, request, args, kwargs) -> tuple[HttpResponse, Cached
     if not storable:
         return response, None
     etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-    page = CachedPage(response.content, response["Content-Type"], etag, time.time())
-    return response, page
+    return response, CachedPage(response.content, response["Content-Type"], etag, started, generation, withdrawal)
 
 
-def cached_public_page(view):
-    """Serve ``view`` from the cache to anonymous readers, with ETag and Last-Modified."""
+def _servable_in_grace(page: CachedPage | None) -> bool:
+    return page is not None and page.age <= GRACE_SECONDS and page.withdrawal == withdrawal_token()
+
+
+def _fresh_or_stale(view, request, args, kwargs, key: str, generation: str, latest: CachedPage | None):
+    """Render the page (one request at a time per address), or serve ``latest`` while another request does."""
+    lock_key, holder = render_lock_key(key), uuid.uuid4().hex
+    locked = cache.add(lock_key, holder, RENDER_LOCK_SECONDS)
+    if not locked and _servable_in_grace(latest):
+        return HttpResponse(latest.content, content_type=latest.content_type), latest
+    try:
+        response, page = _render_for_cache(view, request, args, kwargs, generation)
+        if page is not None:
+            cache.set(key, page, PAGE_TIMEOUT)
+        return response, page
+    finally:
+        if locked and cache.get(lock_key) == holder:
+            cache.delete(lock_key)
+
+
+def _serve_cached(view, request, args, kwargs, vary: tuple[str, ...]):
+    request._csp_nonce = None  # see the module docstring
+    key, generation = page_cache_key(request), public_generation()
+    page = cache.get(key)
+    if page is not None and page.generation == generation:
+        response = HttpResponse(page.content, content_type=page.content_type)
+    else:
+        response, page = _fresh_or_stale(view, request, args, kwargs, key, generation, page)
+        if page is None:
+            return response
+    response["ETag"] = page.etag
+    response["Last-Modified"] = http_date(page.rendered_at)
+    patch_cache_control(response, no_cache=True, public=True)
+    patch_vary_headers(response, vary)
+    return get_conditional_response(request, etag=page.etag, last_modified=int(page.rendered_at), response=response)
+
+
+def cached_public_page(view=None, *, shared: bool = False):
+    """Serve ``view`` from the cache to anonymous readers, with ETag and Last-Modified.
+
+    ``shared=True`` is for documents that hold nothing for one reader (a feed,
+    JSON data): they are served from the cache to logged-in readers too.
+    """
+    if view is None:
+        return lambda view: cached_public_page(view, shared=shared)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if shared and _is_cacheable(request, shared=True):
+            return _serve_cached(view, request, args, kwargs, ("HX-Request",))
         if not _is_cacheable(request):
             response = view(request, *args, **kwargs)
             patch_vary_headers(response, ("Cookie",))
             return response
-        request._csp_nonce = None  # see the module docstring
-        key = _page_key(request, public_generation())
-        page = cache.get(key)
-        if page is None:
-            response, page = _render_for_cache(view, request, args, kwargs)
-            if page is None:
-                return response
-            cache.set(key, page, PAGE_TIMEOUT)
-        else:
-            response = HttpResponse(page.content, content_type=page.content_type)
-        response["ETag"] = page.etag
-        response["Last-Modified"] = http_date(page.last_modified)
-        patch_cache_control(response, no_cache=True, public=True)
-        patch_vary_headers(response, ("Cookie", "HX-Request"))
-        return get_conditional_response(
-            request, etag=page.etag, last_modified=int(page.last_modified), response=response
-        )
+        return _serve_cached(view, request, args, kwargs, ("Cookie", "HX-Request"))
 
     return wrapper
 
 
-def _reviewable_changed(sender, instance, update_fields=None, **kwargs):
-    # Readers see approved records only. A record is approved now (approved or
-    # edited while approved), or it just went back to draft, perhaps from
-    # approved. Submitting and rejecting move between states readers never see.
-    went_to_draft = bool(update_fields) and "state" in update_fields and instance.state == ReviewState.DRAFT
-    if instance.state == ReviewState.APPROVED or went_to_draft:
-        public_data_changed()
+def _reviewable_saved(sender, instance, created=False, update_fields=None, **kwargs):
+    # Readers see approved records only. Submitting and rejecting move between
+    # states readers never see. An approval, or a record created approved, only
+    # adds to what readers see; an edit of an approved record changes what they
+    # may have seen, and so does a return to draft (perhaps from approved).
+    state_changed = bool(update_fields) and "state" in update_fields
+    if instance.state == ReviewState.APPROVED:
+        public_data_changed(withdrawal=not (created or state_changed))
+    elif state_changed and instance.state == ReviewState.DRAFT:
+        public_data_changed(withdrawal=True)
+
+
+def _reviewable_deleted(sender, instance, **kwargs):
+    if instance.state == ReviewState.APPROVED:
+        public_data_changed(withdrawal=True)
 
 
 def _actor_or_source_changed(sender, instance, created=False, **kwargs):
     # A new actor or source has no approved claims yet, so no reader can see it;
     # a deleted one never had any (claims protect what they point to).
     if not created and type(instance).objects.public().filter(pk=instance.pk).exists():
-        public_data_changed()
+        public_data_changed(withdrawal=True)
 
 
 def connect_invalidation() -> None:
@@ -173,7 +266,7 @@ def connect_invalidation() -> None:
     from sources.models import Source
 
     for model in (Claim, Proposition, Stance):
-        post_save.connect(_reviewable_changed, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
-        post_delete.connect(_reviewable_changed, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
+        post_save.connect(_reviewable_saved, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
+        post_delete.connect(_reviewable_deleted, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
     for model in (Actor, Source):
         post_save.connect(_actor_or_source_changed, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")

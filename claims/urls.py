@@ -13,5 +13,5 @@ urlpatterns = [
     path("contradictions/<slug:slug>.json", views.contradiction_data, name="contradiction_json"),
     path("contradictions/<slug:slug>/", views.contradiction, name="contradiction"),
     path("actors/<slug:slug>/", views.actor, name="actor"),
-    path("feed/", require_safe(cached_public_page(LatestPublicFeed())), name="feed"),
+    path("feed/", require_safe(cached_public_page(LatestPublicFeed(), shared=True)), name="feed"),
 ]

@@ -66,7 +66,7 @@ def contradiction(request, slug):
 
 
 @require_safe
-@cached_public_page
+@cached_public_page(shared=True)
 def contradiction_data(request, slug):
     proposition = _get_public_proposition(slug)
     stances = public.contradiction_stances(proposition)

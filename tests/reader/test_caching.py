@@ -1,10 +1,21 @@
+import time
+from unittest import mock
+
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
 from django.urls import reverse
 
-from claims.caching import GENERATION_KEY, cached_public_page
+from claims.caching import (
+    GENERATION_KEY,
+    GRACE_SECONDS,
+    WITHDRAWAL_KEY,
+    cached_public_page,
+    page_cache_key,
+    render_lock_key,
+)
+from claims.models import Proposition, ReviewState
 from tests.base import PASSWORD
 from tests.reader.builders import ReaderTestCase
 
@@ -188,3 +199,218 @@ class CachedPagesArePersonFreeTest(ReaderTestCase):
             page(RequestFactory().get(f"/page/{with_form}/"), with_form)
 
         self.assertEqual(rendered, [True, True, False])
+
+
+class GraceTest(ReaderTestCase):
+    """While one request renders a stale page, others get its latest rendering, unless something was withdrawn."""
+
+    NEW_QUOTE = "Its chief spokesman said"
+
+    def setUp(self):
+        super().setUp()
+        self.proposition = self.build_contradiction()
+        self.url = self.proposition.get_absolute_url()
+        self.lock = render_lock_key(page_cache_key(RequestFactory().get(self.url)))
+        self.client.get(self.url)
+
+    def approve_a_new_claim(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            self.publish_claim(self.source, self.NEW_QUOTE, self.taliban, self.proposition, "qualifies")
+
+    def someone_is_rendering(self):
+        cache.add(self.lock, "another request", 30)
+
+    def test_while_another_request_renders_the_latest_rendering_is_served(self):
+        self.approve_a_new_claim()
+        self.someone_is_rendering()
+
+        with self.assertNumQueries(0):
+            response = self.client.get(self.url)
+
+        self.assertContains(response, "they do not provide support")
+        self.assertNotContains(response, self.NEW_QUOTE)
+
+    def test_a_request_that_finds_no_lock_renders_afresh(self):
+        self.approve_a_new_claim()
+
+        self.assertContains(self.client.get(self.url), self.NEW_QUOTE)
+        self.assertIsNone(cache.get(self.lock))
+
+    def test_the_renderer_holds_the_lock_while_it_renders(self):
+        seen = []
+
+        @cached_public_page
+        def page(request):
+            seen.append(cache.get(render_lock_key(page_cache_key(request))))
+            return HttpResponse("rendered")
+
+        page(RequestFactory().get("/locked/"))
+
+        self.assertIsNotNone(seen[0])
+        self.assertIsNone(cache.get(render_lock_key(page_cache_key(RequestFactory().get("/locked/")))))
+
+    def test_a_rendering_older_than_the_grace_period_is_not_served(self):
+        self.approve_a_new_claim()
+        self.someone_is_rendering()
+
+        with mock.patch("claims.caching.time.time", return_value=time.time() + GRACE_SECONDS + 1):
+            response = self.client.get(self.url)
+
+        self.assertContains(response, self.NEW_QUOTE)
+
+    def test_no_stale_page_is_served_after_a_claim_returns_to_draft(self):
+        claim = self.proposition.stances.get(side="disputes").claim
+        with self.captureOnCommitCallbacks(execute=True):
+            claim.return_to_draft(self.reviewer, reason="Misattributed")
+        self.someone_is_rendering()
+
+        self.assertNotContains(self.client.get(self.url), "they do not provide support")
+
+    def test_no_stale_page_is_served_after_a_public_actor_is_edited(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            self.taliban.name = "Islamic Emirate"
+            self.taliban.save()
+        self.someone_is_rendering()
+
+        self.assertContains(self.client.get(self.url), "Islamic Emirate")
+
+    def test_no_stale_page_is_served_after_an_approved_record_is_deleted(self):
+        stance = self.proposition.stances.get(side="disputes")
+        with self.captureOnCommitCallbacks(execute=True):
+            stance.delete()
+            self.proposition.refresh_public_counts()
+        self.someone_is_rendering()
+
+        self.assertNotContains(self.client.get(self.url), "they do not provide support")
+
+    def test_no_stale_page_is_served_across_a_withdrawal_even_after_later_approvals(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            self.pakistan.name = "Islamic Republic of Pakistan"
+            self.pakistan.save()
+        self.approve_a_new_claim()
+        self.someone_is_rendering()
+
+        response = self.client.get(self.url)
+
+        self.assertContains(response, "Islamic Republic of Pakistan")
+        self.assertContains(response, self.NEW_QUOTE)
+
+    def test_a_page_rendered_during_a_withdrawal_is_not_served_stale_after_it(self):
+        withdrawn = self.proposition.stances.get(side="disputes").claim
+        rendered = []
+
+        @cached_public_page
+        def page(request):
+            rendered.append(request)
+            body = ", ".join(
+                Proposition.objects.get(pk=self.proposition.pk).stances.public().values_list("side", flat=True)
+            )
+            if len(rendered) == 1:  # the withdrawal commits while this rendering is under way
+                with self.captureOnCommitCallbacks(execute=True):
+                    withdrawn.return_to_draft(self.reviewer, reason="Misattributed")
+            return HttpResponse(body)
+
+        request = RequestFactory().get("/racing/")
+        self.assertIn("disputes", page(request).content.decode())
+        cache.add(render_lock_key(page_cache_key(request)), "another request", 30)
+
+        self.assertNotIn("disputes", page(RequestFactory().get("/racing/")).content.decode())
+        self.assertEqual(len(rendered), 2)
+
+    def test_the_lock_is_released_when_rendering_fails(self):
+        calls = []
+
+        @cached_public_page
+        def page(request):
+            calls.append(request)
+            if len(calls) == 1:
+                raise RuntimeError("the database went away")
+            return HttpResponse("rendered")
+
+        with self.assertRaises(RuntimeError):
+            page(RequestFactory().get("/failing/"))
+
+        self.assertIsNone(cache.get(render_lock_key(page_cache_key(RequestFactory().get("/failing/")))))
+        self.assertEqual(page(RequestFactory().get("/failing/")).content, b"rendered")
+
+    def test_a_stale_page_is_served_with_its_own_etag(self):
+        etag = self.client.get(self.url)["ETag"]
+        self.approve_a_new_claim()
+        self.someone_is_rendering()
+
+        self.assertEqual(self.client.get(self.url, headers={"If-None-Match": etag}).status_code, 304)
+
+
+class WithdrawalTokenTest(ReaderTestCase):
+    """Approvals only add to what readers see; everything else that touches public records is a withdrawal."""
+
+    def setUp(self):
+        super().setUp()
+        self.proposition = self.build_contradiction()
+        self.client.get(self.proposition.get_absolute_url())  # sets both tokens
+
+    def tokens(self):
+        return cache.get(GENERATION_KEY), cache.get(WITHDRAWAL_KEY)
+
+    def assert_changes(self, change, *, withdrawal: bool):
+        generation, token = self.tokens()
+        with self.captureOnCommitCallbacks(execute=True):
+            change()
+        new_generation, new_token = self.tokens()
+        self.assertNotEqual(new_generation, generation)
+        self.assertEqual(new_token != token, withdrawal)
+
+    def test_an_approval_is_not_a_withdrawal(self):
+        self.assert_changes(
+            lambda: self.publish_claim(self.source, "Its chief spokesman said", self.taliban), withdrawal=False
+        )
+
+    def test_a_return_to_draft_is_a_withdrawal(self):
+        claim = self.proposition.stances.first().claim
+        self.assert_changes(lambda: claim.return_to_draft(self.reviewer, reason="Wrong"), withdrawal=True)
+
+    def test_an_approved_revision_is_a_withdrawal(self):
+        claim = self.proposition.stances.first().claim
+        revision = claim.propose_revision(self.analyst, {"paraphrase": "Pakistan says so."})
+        self.assert_changes(lambda: revision.approve(self.reviewer), withdrawal=True)
+
+    def test_an_edit_of_a_public_source_is_a_withdrawal(self):
+        def edit():
+            self.source.title = "Renamed report"
+            self.source.save()
+
+        self.assert_changes(edit, withdrawal=True)
+
+    def test_deleting_an_approved_stance_is_a_withdrawal(self):
+        stance = self.proposition.stances.filter(state=ReviewState.APPROVED).first()
+        self.assert_changes(stance.delete, withdrawal=True)
+
+
+class SharedDocumentsTest(ReaderTestCase):
+    """The feed and the JSON data hold nothing for one reader: logged-in readers get the cached document too."""
+
+    def setUp(self):
+        super().setUp()
+        self.proposition = self.build_contradiction()
+
+    def test_the_feed_is_served_from_the_cache_to_logged_in_readers(self):
+        self.client.login(username=self.analyst.username, password=PASSWORD)
+        url = reverse("claims:feed")
+        self.client.get(url)
+
+        with self.assertNumQueries(0):
+            response = self.client.get(url)
+
+        self.assertTrue(response.has_header("ETag"))
+        self.assertNotIn("Cookie", response.get("Vary", ""))
+        self.assertContains(response, "Contradiction: The Afghan Taliban shelter the TTP.")
+
+    def test_the_json_data_is_shared_by_every_reader(self):
+        url = reverse("claims:contradiction_json", args=[self.proposition.slug])
+        anonymous = self.client.get(url)
+        self.client.login(username=self.analyst.username, password=PASSWORD)
+
+        with self.assertNumQueries(0):
+            logged_in = self.client.get(url)
+
+        self.assertEqual(logged_in["ETag"], anonymous["ETag"])
