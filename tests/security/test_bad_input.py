@@ -123,7 +123,7 @@ class QueryStringTests(BadInputTestCase):
         return [
             ("reader", "search:results", [], f"q={NUL}", 200),
             ("reader", "search:results", [], f"q=Taliban{NUL}shelter", 200),
-            ("reader", "search:results", [], f"q={BAD_UTF8}", 200),
+            ("reader", "search:results", [], f"q={BAD_UTF8}", 400),
             ("reader", "search:results", [], "q=" + "Taliban+" * 2000, 200),
             ("reader", "search:results", [], "q=Taliban&page=abc", 200),
             ("reader", "search:results", [], f"q=Taliban&page={HUGE}", 200),
@@ -132,10 +132,10 @@ class QueryStringTests(BadInputTestCase):
             ("reader", "claims:contradictions", [], f"page={HUGE}", 200),
             ("reader", "claims:contradictions", [], f"page={NUL}", 200),
             ("reader", "claims:contradictions", [], f"actor={NUL}", 200),
-            ("reader", "claims:contradictions", [], f"actor={BAD_UTF8}&source={BAD_UTF8}", 200),
+            ("reader", "claims:contradictions", [], f"actor={BAD_UTF8}&source={BAD_UTF8}", 400),
             ("reader", "claims:contradictions", [], f"source={HUGE}", 200),
             ("reader", "claims:contradictions", [], f"q={NUL}&sort={NUL}", 200),
-            ("reader", "claims:home", [], f"page={NUL}&q={BAD_UTF8}", 200),
+            ("reader", "claims:home", [], f"page={NUL}&q={BAD_UTF8}", 400),
             ("reader", "sources:detail", source, f"page={HUGE}&claim={NUL}", 200),
             ("analyst", "desk:actor_suggestions", [], f"claimant={NUL}", 200),
             ("analyst", "desk:actor_suggestions", [], f"claimant=Tali{NUL}ban", 200),
@@ -152,16 +152,16 @@ class QueryStringTests(BadInputTestCase):
             ("reader", "claims:contradictions", [], f"actor=Tali{NUL}ban&source=Sam{NUL}ple", 200),
             ("reader", "search:results", [], f"q=%22Tali{NUL}ban%22+-TTP+OR", 200),
             ("analyst", "desk:actor_suggestions", [], f"field={NUL}&{NUL}=x", 404),  # no such field
-            ("analyst", "desk:actor_suggestions", [], f"claimant={BAD_UTF8}", 200),
+            ("analyst", "desk:actor_suggestions", [], f"claimant={BAD_UTF8}", 400),
             ("analyst", "desk:proposition_suggestions", [], f"proposition={NUL}&exclude={NUL}", 200),
             ("analyst", "desk:proposition_suggestions", [], f"proposition=TTP&exclude={HUGE}", 200),
             ("analyst", "desk:similar_claims", [], f"paraphrase=Taliban{NUL}&exclude={NUL}", 200),
-            ("analyst", "desk:similar_claims", [], f"paraphrase={BAD_UTF8}&exclude={HUGE}", 200),
+            ("analyst", "desk:similar_claims", [], f"paraphrase={BAD_UTF8}&exclude={HUGE}", 400),
             ("analyst", "desk:propositions", [], f"q={NUL}", 200),
-            ("analyst", "desk:propositions", [], f"q={BAD_UTF8}&page={HUGE}", 200),
+            ("analyst", "desk:propositions", [], f"q={BAD_UTF8}&page={HUGE}", 400),
             ("analyst", "desk:home", [], f"q={NUL}&page=abc", 200),
             ("analyst", "desk:anchor_preview", source, f"quote=Taliban{NUL}", 200),
-            ("analyst", "desk:anchor_preview", source, f"quote={BAD_UTF8}&start=-1", 200),
+            ("analyst", "desk:anchor_preview", source, f"quote={BAD_UTF8}&start=-1", 400),
             ("analyst", "desk:anchor_preview", source, f"quote=Taliban&start={HUGE}", 200),
             ("analyst", "desk:anchor_preview", source, f"quote=Taliban&start=abc&prefix={NUL}", 200),
             ("analyst", "desk:claim_new", source, f"quote={NUL}&start=abc", 200),
@@ -172,7 +172,7 @@ class QueryStringTests(BadInputTestCase):
             # A malformed filter goes to the admin's "?e=1" page (a 302), like Django's own bad lookups.
             ("reviewer", "admin:claims_actor_changelist", [], f"kind={NUL}", 302),
             ("reviewer", "admin:claims_claim_changelist", [], f"state__exact=dr{NUL}aft", 302),
-            ("reviewer", "admin:sources_source_changelist", [], f"q={BAD_UTF8}&created_at__year={HUGE}", 302),
+            ("reviewer", "admin:sources_source_changelist", [], f"q={BAD_UTF8}&created_at__year={HUGE}", 400),
             ("reviewer", "admin:claims_statechange_changelist", [], f"at__year={HUGE}&at__month=1", 302),
             ("reviewer", "admin:claims_claim_changelist", [], "created_at__year=abc", 302),
             ("reviewer", "admin:claims_stance_changelist", [], f"q=Tali{NUL}ban&p=abc", 200),
@@ -185,7 +185,7 @@ class QueryStringTests(BadInputTestCase):
                 f"term=Tali{NUL}ban&app_label=claims&model_name=claim&field_name=claimant",
                 200,
             ),
-            ("analyst", "desk:claim_new", source, f"quote={BAD_UTF8}&start={HUGE}", 200),
+            ("analyst", "desk:claim_new", source, f"quote={BAD_UTF8}&start={HUGE}", 400),
         ]
 
     def test_nul_bytes_invalid_utf8_and_odd_pages_in_query_strings_are_answered(self):
@@ -296,22 +296,47 @@ class InvalidUtf8FormTests(BadInputTestCase):
     def post_raw(self, url: str, body: bytes, **headers):
         return client_for(self.analyst).post(url, body, content_type="application/x-www-form-urlencoded", **headers)
 
-    def test_invalid_utf8_in_a_typed_field_arrives_as_visible_replacement_characters(self):
-        # Django decodes form bodies with U+FFFD for bytes that are not UTF-8; the desk
-        # keeps them visible where they were, so the analyst sees the damage.
-        body = b"title=Kabul%ff%fereport&language=en&text=Some+text%c3%28"
+    def test_invalid_utf8_in_a_typed_field_is_refused_and_named(self):
+        before = self.snapshot()
+        body = b"title=Kabul%ff%fereport&language=en&text=Some+text"
         response = self.post_raw(reverse("desk:source_import"), body)
-        self.assertEqual(response.status_code, 302)
-        self.assertEqual(
-            Source.objects.values_list("title", "text").latest("pk"), ("Kabul\ufffd\ufffdreport", "Some text\ufffd(")
-        )
+        self.assertContains(response, "The field “title” arrived with bytes that are not valid text", status_code=400)
+        self.assertContains(response, "nothing was saved", status_code=400)
+        self.assertEqual(self.snapshot(), before)
+
+    def test_raw_bytes_that_are_not_utf8_are_refused_too(self):
+        before = self.snapshot()
+        response = self.post_raw(reverse("desk:source_import"), b"title=Kabul&language=en&text=caf\xe9")
+        self.assertContains(response, "The field “text”", status_code=400)
+        self.assertEqual(self.snapshot(), before)
 
     def test_a_claim_whose_quote_is_invalid_utf8_is_refused(self):
         before = self.snapshot()
         body = b"quote=the+Taliban+%ff%fe&claimant=Afghan+Taliban&paraphrase=Shelter."
         response = self.post_raw(reverse("desk:claim_new", args=[self.source.pk]), body)
-        self.assertContains(response, "The quote is not in the source text", status_code=422)
+        self.assertContains(response, "The field “quote”", status_code=400)
         self.assertEqual(self.snapshot(), before)
+
+    def test_over_htmx_the_refusal_is_a_fragment_the_desk_shows_in_its_status_region(self):
+        body = b"quote=the+Taliban+%c3%28&claimant=Afghan+Taliban&paraphrase=Shelter."
+        response = self.post_raw(reverse("desk:claim_new", args=[self.source.pk]), body, **HTMX)
+        self.assertContains(response, "data-desk-error", status_code=400)
+        self.assertNotContains(response, "<html", status_code=400)
+
+    def test_a_field_name_that_is_not_utf8_is_refused(self):
+        response = self.post_raw(reverse("desk:source_import"), b"ti%fftle=Kabul&language=en&text=x")
+        self.assertEqual(response.status_code, 400)
+
+    def test_valid_multibyte_text_is_accepted(self):
+        body = b"title=Kabul+%D8%B1%D9%BE%D9%88%D8%B1%D8%AA&language=fa&text=%D9%85%D8%AA%D9%86"
+        response = self.post_raw(reverse("desk:source_import"), body)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Source.objects.latest("pk").title, "Kabul رپورت")
+
+    def test_an_address_parameter_that_is_not_utf8_is_refused_on_public_pages(self):
+        response = Client().get(reverse("search:results"), QUERY_STRING="q=Kabul%ff")
+        self.assertContains(response, "The address has a parameter “q”", status_code=400)
+        self.assertContains(response, "Error 400", status_code=400)
 
 
 class OversizedRequestTests(BadInputTestCase):
