@@ -7,8 +7,16 @@ month or year is drawn as a bar across that month or year with its marker in
 the middle. Claims with no known date cannot be placed; they are listed under
 the drawing instead. Colours come from classes in site.css (no style attributes:
 the Content Security Policy forbids them).
+
+Two drawings are made of the same claims. The wide one runs time from left to
+right. The narrow one, which site.css shows on phones instead, runs time down
+the page: one thin column per side, and each claim on a row of its own with
+the claimant and the date written beside its marker. Rows never overlap: a
+claim too close to the previous one is pushed down, and the date axis bends
+with it, so the ticks stay true to the markers.
 """
 
+import bisect
 import calendar
 import datetime
 from dataclasses import dataclass
@@ -16,7 +24,7 @@ from dataclasses import dataclass
 from django import template
 
 from claims.models import Side
-from sources.dates import DatePrecision
+from sources.dates import DatePrecision, format_partial_date, iso_partial_date
 
 register = template.Library()
 
@@ -29,10 +37,38 @@ LANE_PADDING = 14
 MIN_GAP = 16  # markers closer than this (in px) go on separate rows
 MAX_TICKS = 8
 SIDE_LABELS = {Side.SUPPORTS: "✓ Supports", Side.DISPUTES: "✗ Disputes", Side.QUALIFIES: "~ Qualifies"}
+SIDE_SYMBOLS = {Side.SUPPORTS: "✓", Side.DISPUTES: "✗", Side.QUALIFIES: "~"}
+
+# The narrow drawing is as wide as a phone's column of text, so that it is drawn at about its own size.
+DOWN_WIDTH = 360
+DOWN_AXIS_X = 66  # the tick labels end left of the axis
+DOWN_TOP = 52  # room for the legend and the column heads
+DOWN_COLUMN = 26
+DOWN_LINE = 16  # one line of label text
+DOWN_ROW_GAP = 10
+DOWN_CHAR_WIDTH = 7.4  # a generous average width of one character of label text, to wrap names
+DOWN_MIN_SPAN = 200  # px of time axis, at least; a little more with more claims
+DOWN_SPAN_PER_CLAIM = 10
+DOWN_LEGEND_ITEM = 112
+
+
+class Shape:
+    """A side's marker at (x, y): circle, square or diamond."""
+
+    x: float
+    y: float
+
+    @property
+    def square_corner(self) -> tuple[float, float]:
+        return self.x - 6.5, self.y - 6.5
+
+    @property
+    def diamond_points(self) -> str:
+        return f"{self.x:.1f},{self.y - 8:.1f} {self.x + 8:.1f},{self.y:.1f} {self.x:.1f},{self.y + 8:.1f} {self.x - 8:.1f},{self.y:.1f}"
 
 
 @dataclass
-class Marker:
+class Marker(Shape):
     stance: object
     start: datetime.date
     end: datetime.date
@@ -47,12 +83,14 @@ class Marker:
         return self.x2 - self.x1 >= 4
 
     @property
-    def square_corner(self) -> tuple[float, float]:
-        return self.x - 6.5, self.y - 6.5
+    def iso_date(self) -> str:
+        claim = self.stance.claim
+        return iso_partial_date(claim.asserted_on, claim.asserted_precision)
 
     @property
-    def diamond_points(self) -> str:
-        return f"{self.x:.1f},{self.y - 8:.1f} {self.x + 8:.1f},{self.y:.1f} {self.x:.1f},{self.y + 8:.1f} {self.x - 8:.1f},{self.y:.1f}"
+    def date_label(self) -> str:
+        claim = self.stance.claim
+        return format_partial_date(claim.asserted_on, claim.asserted_precision)
 
 
 @dataclass
@@ -62,10 +100,65 @@ class Lane:
     markers: list
     top: float = 0
     height: float = 0
+    x: float = 0  # the middle of its column in the narrow drawing
 
     @property
     def middle(self) -> float:
         return self.top + self.height / 2
+
+    @property
+    def symbol(self) -> str:
+        return SIDE_SYMBOLS[self.side]
+
+    @property
+    def column_left(self) -> float:
+        return self.x - DOWN_COLUMN / 2
+
+
+@dataclass
+class LegendEntry(Shape):
+    lane: Lane
+    x: float
+    y: float
+
+    @property
+    def text_x(self) -> float:
+        return self.x + 12
+
+
+@dataclass
+class Row(Shape):
+    """One claim in the narrow drawing: its marker, its bar, and its label lines."""
+
+    marker: Marker
+    lane: Lane
+    x: float
+    y: float
+    lines: list
+    y1: float = 0
+    y2: float = 0
+    label_x: float = 0
+
+    @property
+    def height(self) -> float:
+        return DOWN_LINE * (len(self.lines) + 1)
+
+    @property
+    def is_range(self) -> bool:
+        return self.marker.start != self.marker.end and self.y2 - self.y1 >= 4
+
+    @property
+    def line_ys(self) -> list[tuple[str, float]]:
+        return [(line, self.y + DOWN_LINE * n) for n, line in enumerate(self.lines)]
+
+    @property
+    def connector(self) -> tuple[float, float]:
+        """From the marker's edge to the label: a guide across the other sides' columns."""
+        return self.x + 9, self.label_x - 4
+
+    @property
+    def date_y(self) -> float:
+        return self.y + DOWN_LINE * len(self.lines)
 
 
 def asserted_range(claim) -> tuple[datetime.date, datetime.date] | None:
@@ -79,6 +172,23 @@ def asserted_range(claim) -> tuple[datetime.date, datetime.date] | None:
         last = calendar.monthrange(date.year, date.month)[1]
         return date.replace(day=1), date.replace(day=last)
     return date, date
+
+
+def wrap_label(text: str, width: int, max_lines: int = 2) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, cut with an ellipsis after ``max_lines``."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    lines = lines or [""]
+    cut = len(lines) > max_lines
+    lines = lines[:max_lines]
+    for n, line in enumerate(lines):
+        if len(line) > width or (cut and n == len(lines) - 1):
+            lines[n] = line[: width - 1].rstrip() + "…"
+    return lines
 
 
 def _ticks(first: datetime.date, last: datetime.date) -> list[tuple[datetime.date, str]]:
@@ -98,6 +208,72 @@ def _ticks(first: datetime.date, last: datetime.date) -> list[tuple[datetime.dat
         if (month - 1) % step == 0:
             label = str(year) if month == 1 else f"{calendar.month_abbr[month]} {year}"
             ticks.append((tick, label))
+
+
+def _layout_down(shown: list[Lane], first: datetime.date, last: datetime.date) -> dict:
+    """The narrow drawing: time runs down, each claim on its own row (see the module's docstring)."""
+    label_x = DOWN_AXIS_X + 6 + DOWN_COLUMN * len(shown) + 12
+    label_chars = int((DOWN_WIDTH - label_x - 4) / DOWN_CHAR_WIDTH)
+    for n, lane in enumerate(shown):
+        lane.x = DOWN_AXIS_X + 6 + DOWN_COLUMN * (n + 0.5)
+    side_order = list(Side)
+
+    def days(date: datetime.date) -> int:
+        return (date - first).days
+
+    def middle(marker: Marker) -> float:
+        return (days(marker.start) + days(marker.end) + 1) / 2
+
+    placed = sorted(
+        ((middle(m), m, lane) for lane in shown for m in lane.markers),
+        key=lambda item: (item[0], item[1].end, side_order.index(item[2].side)),
+    )
+    scale = max(DOWN_MIN_SPAN, DOWN_SPAN_PER_CLAIM * len(placed)) / days(last)
+    # A row pushed down pushes everything after it by as much, so that time is only ever
+    # stretched, never squeezed: the ticks after a crowded day keep their spacing.
+    rows, bottom, push = [], DOWN_TOP + DOWN_LINE / 2, 0.0
+    for day, marker, lane in placed:
+        lines = wrap_label(marker.stance.claim.claimant.name, label_chars)
+        y = max(DOWN_TOP + day * scale + push, bottom)
+        push = y - DOWN_TOP - day * scale
+        row = Row(marker, lane, lane.x, y, lines, label_x=label_x)
+        bottom = row.y + row.height + DOWN_ROW_GAP
+        rows.append(row)
+    middles, ys = [day for day, _, _ in placed], [row.y for row in rows]
+
+    def y_of(day: float) -> float:
+        """Where ``day`` falls on the axis, which is bent where rows were pushed apart."""
+        i = bisect.bisect_left(middles, day)
+        if i < len(middles) and middles[i] == day:
+            return ys[i]
+        if i == 0:
+            return ys[0] - (middles[0] - day) * scale
+        if i == len(middles):
+            return ys[-1] + (day - middles[-1]) * scale
+        return ys[i - 1] + (ys[i] - ys[i - 1]) * (day - middles[i - 1]) / (middles[i] - middles[i - 1])
+
+    for row in rows:
+        # A bar keeps its true length around its marker; where rows were pushed, the axis is
+        # stretched, and a bar drawn to the stretched axis would make one day look like a month.
+        half = ((row.marker.end - row.marker.start).days + 1) * scale / 2
+        row.y1, row.y2 = row.y - half, row.y + half
+    height = max(rows[-1].y + rows[-1].height, y_of(days(last))) + 4
+    return {
+        "width": DOWN_WIDTH,
+        "height": height,
+        "rows": rows,
+        "legend": [LegendEntry(lane, 10 + DOWN_LEGEND_ITEM * n, 14) for n, lane in enumerate(shown)],
+        "axis_x": DOWN_AXIS_X,
+        "top": DOWN_TOP,
+        "column_top": DOWN_TOP - 24,
+        "head_y": DOWN_TOP - 11,
+        "grid_right": label_x - 6,
+        "ticks": [
+            {"y": y, "label": label}
+            for y, label in ((y_of(days(date)), label) for date, label in _ticks(first, last))
+            if DOWN_TOP <= y <= height
+        ],
+    }
 
 
 def layout(stances) -> dict:
@@ -151,6 +327,8 @@ def layout(stances) -> dict:
         "ticks": [{"x": x_of(date), "label": label} for date, label in _ticks(first, last)],
         "first": first,
         "last": last,
+        "dated": sorted(markers, key=lambda m: (m.start, m.end)),
+        "down": _layout_down(shown, first, last),
     }
 
 

@@ -141,3 +141,58 @@ def test_choosing_a_filter_updates_the_list_and_its_address(live_server, page, s
     expect(page).to_have_url(re.compile(r"/contradictions/\?actor=Zabihullah(%20|\+)Mujahid"))
     expect(page.get_by_role("heading", name="1 contradiction")).to_be_visible()
     assert page.csp_errors == []
+
+
+@pytest.fixture
+def dated_shelter(seeded):
+    """The shelter contradiction with a date on every claim: years, months and days, two on the same day."""
+    import datetime
+
+    from claims.models import Claim, Proposition
+    from sources.dates import DatePrecision
+
+    dates = [
+        (datetime.date(2021, 1, 1), DatePrecision.YEAR),
+        (datetime.date(2022, 11, 1), DatePrecision.MONTH),
+        (datetime.date(2022, 12, 21), DatePrecision.DAY),
+        (datetime.date(2022, 12, 21), DatePrecision.DAY),
+        (datetime.date(2022, 12, 23), DatePrecision.DAY),
+        (datetime.date(2023, 2, 1), DatePrecision.MONTH),
+    ]
+    stances = Proposition.objects.get(slug=SHELTER.split("/")[2]).stances.order_by("pk")
+    for stance, (date, precision) in zip(stances, dates, strict=True):
+        Claim.objects.filter(pk=stance.claim_id).update(asserted_on=date, asserted_precision=precision)
+    return len(dates)
+
+
+def test_the_timeline_runs_down_the_page_at_390_px_without_sideways_scrolling(live_server, phone, dated_shelter):
+    phone.goto(live_server.url + SHELTER)
+
+    vertical = phone.locator("svg.timeline__vertical")
+    expect(vertical).to_be_visible()
+    expect(phone.locator("svg.timeline__chart")).to_be_hidden()
+    expect(vertical.locator("a.timeline__marker")).to_have_count(dated_shelter)
+    expect(vertical.locator("text", has_text="Zabihullah Mujahid")).to_be_visible()
+    expect(vertical.locator("text", has_text="February 2023")).to_be_visible()
+    box = vertical.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    frame = phone.locator(".timeline__frame")
+    assert frame.evaluate("element => element.scrollWidth <= element.clientWidth")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    # Every row is a link to its claim, reachable with a tap.
+    vertical.locator("a.timeline__marker", has_text="Zabihullah Mujahid").click()
+    expect(phone).to_have_url(re.compile(r"#claim-\d+$"))
+    expect(phone.locator("article.claim:target")).to_contain_text("Zabihullah Mujahid")
+
+
+def test_the_timeline_runs_across_at_1280_px_and_lists_its_claims_with_dates(live_server, page, dated_shelter):
+    page.goto(live_server.url + SHELTER)
+
+    expect(page.locator("svg.timeline__chart")).to_be_visible()
+    expect(page.locator("svg.timeline__vertical")).to_be_hidden()
+    page.get_by_text("The timeline as a list").click()
+    items = page.locator(".timeline__dated li")
+    expect(items).to_have_count(dated_shelter)
+    expect(items.first.locator("time")).to_have_attribute("datetime", "2021")
+    expect(items.last).to_contain_text("February 2023")
+    assert page.csp_errors == []
