@@ -738,8 +738,10 @@ class PropositionAdmin(ReviewableAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            context["stances"] = obj.stances.select_related("claim__claimant", "claim__source").order_by(
-                "side", "claim__source_id", "claim__start"
+            context["stances"] = (
+                obj.stances.on_boards()
+                .select_related("claim__claimant", "claim__source")
+                .order_by("side", "claim__source_id", "claim__start")
             )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
@@ -811,7 +813,9 @@ class ClaimAdmin(ReviewableAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context.update(claim_context(obj))
-            context["stances"] = obj.stances.select_related("proposition").order_by("proposition__statement")
+            context["stances"] = (
+                obj.stances.on_boards().select_related("proposition").order_by("proposition__statement")
+            )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 

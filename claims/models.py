@@ -7,6 +7,7 @@ which checks the rule, stamps who and when, and writes a StateChange, in one
 transaction.
 """
 
+import copy
 import dataclasses
 import datetime
 from dataclasses import dataclass
@@ -34,6 +35,9 @@ class ReviewState(models.TextChoices):
     PENDING = "pending", _("Pending review")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    # A draft stance an analyst took off a board: kept, with its audit record, and
+    # restored as a draft if the claim is put back on that board.
+    REMOVED = "removed", _("Removed")
 
 
 class ReviewError(ValidationError):
@@ -648,6 +652,10 @@ class Side(models.TextChoices):
 
 
 class StanceQuerySet(ReviewableQuerySet):
+    def on_boards(self):
+        """Every stance but those analysts removed from their board."""
+        return self.exclude(state=ReviewState.REMOVED)
+
     def public(self):
         """Approved stances whose claim and proposition are approved too."""
         return self.filter(
@@ -669,6 +677,11 @@ class Stance(Reviewable):
     objects = StanceQuerySet.as_manager()
 
     REVISABLE_FIELDS = ("side", "note")
+    TRANSITIONS = Reviewable.TRANSITIONS | {
+        # Nothing an analyst does is a hard delete: a draft leaves the board by this transition.
+        "remove": ({ReviewState.DRAFT}, ReviewState.REMOVED),
+        "restore": ({ReviewState.REMOVED}, ReviewState.DRAFT),
+    }
 
     class Meta:
         ordering = ["proposition", "side", "pk"]
@@ -699,6 +712,19 @@ class Stance(Reviewable):
 
     def get_absolute_url(self):
         return self.proposition.get_absolute_url()
+
+    def remove(self, user) -> None:
+        """Take a draft stance off its board, keeping the record and its history."""
+        self.transition("remove", user)
+
+    def restore(self, user, *, side: str) -> None:
+        """Put a removed stance back on its board as ``user``'s draft on ``side``."""
+        with transaction.atomic():
+            self.transition("restore", user)
+            before = copy.copy(self)
+            self.side, self.created_by = side, user
+            self.save(update_fields=["side", "created_by", "updated_at"])
+            FieldChange.objects.record(before=before, after=self, fields=["side", "created_by"], by=user)
 
     def check_approvable(self) -> None:
         # Read the states afresh: a bulk action may have approved them a moment ago.

@@ -454,7 +454,7 @@ class StanceAddForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         claim = cleaned.get("claim")
-        if claim and Stance.objects.filter(claim=claim, proposition=self.proposition).exists():
+        if claim and Stance.objects.on_boards().filter(claim=claim, proposition=self.proposition).exists():
             raise ValidationError(_("This claim is already on the board."))
         return cleaned
 

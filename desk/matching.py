@@ -18,7 +18,7 @@ from operator import or_
 
 from django.db.models import Q
 
-from claims.models import Claim, Proposition, ReviewState
+from claims.models import Claim, Proposition, ReviewState, Stance
 from search.models import EntryKind
 from search.query import search as search_index
 
@@ -187,7 +187,7 @@ def search_claims(term: str, *, not_on: Proposition | None = None, limit: int = 
     fields = ["quote", "paraphrase", "claimant__name", "claimant__aliases", "source__title"]
     claims = Claim.objects.select_related("claimant", "source").filter(_every_word_in_some_field(words, fields))
     if not_on is not None:
-        claims = claims.exclude(stances__proposition=not_on)
+        claims = claims.exclude(pk__in=Stance.objects.on_boards().filter(proposition=not_on).values("claim_id"))
     return list(claims.order_by("-updated_at", "-pk")[:limit])
 
 

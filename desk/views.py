@@ -97,9 +97,11 @@ def _get_stance(
         .first()
     )
     if stance is None:
-        raise Http404("There is no such stance; it may have been removed.")
+        raise Http404("There is no such stance.")
+    if stance.state == ReviewState.REMOVED:
+        raise Http404("This claim was removed from the board. Add it again from the board's search to work on it.")
     if drafts_only and stance.state != ReviewState.DRAFT:
-        raise PermissionDenied("Only draft stances can be removed; nothing that went to review is deleted.")
+        raise PermissionDenied("Only draft stances can be removed; what went to review stays on the board.")
     if for_edit and not stance.is_editable:
         raise _not_editable(stance, "stance")
     if for_revision and stance.state != ReviewState.APPROVED:
@@ -194,7 +196,7 @@ def _import_context(form) -> dict:
 
 
 def _source_context(request, source: Source, form=None, editing: Claim | None = None, **extra) -> dict:
-    stances = Stance.objects.select_related("proposition")
+    stances = Stance.objects.on_boards().select_related("proposition")
     claims = list(
         Claim.objects.filter(source=source)
         .select_related("claimant", "reported_by")
@@ -433,7 +435,8 @@ def proposition_new(request):
 
 def _board_columns(proposition: Proposition):
     stances = (
-        Stance.objects.filter(proposition=proposition)
+        Stance.objects.on_boards()
+        .filter(proposition=proposition)
         .select_related("claim__source", "claim__claimant", "claim__reported_by")
         .order_by("claim__source_id", "claim__start", "pk")
     )
@@ -445,7 +448,8 @@ def _board_columns(proposition: Proposition):
 
 def _side_counts(proposition: Proposition):
     counts = dict(
-        Stance.objects.filter(proposition=proposition)
+        Stance.objects.on_boards()
+        .filter(proposition=proposition)
         .values_list("side")
         .annotate(n=Count("pk"))
         .values_list("side", "n")
@@ -572,12 +576,13 @@ def stance_add(request, slug):
             raise Http404("There is no such claim; it may have been removed.")
         message = " ".join(error for errors in form.errors.values() for error in errors)
         return refusal(request, message, status=409 if form.non_field_errors() else 422)
-    stance = Stance.objects.create(
-        claim=form.cleaned_data["claim"],
-        proposition=proposition,
-        side=form.cleaned_data["side"],
-        created_by=request.user,
-    )
+    claim, side = form.cleaned_data["claim"], form.cleaned_data["side"]
+    removed = Stance.objects.filter(claim=claim, proposition=proposition, state=ReviewState.REMOVED).first()
+    if removed is not None:  # taken off this board before: it comes back, with its history
+        removed.restore(request.user, side=side)
+        stance = removed
+    else:
+        stance = Stance.objects.create(claim=claim, proposition=proposition, side=side, created_by=request.user)
     stance = _get_stance(request, stance.pk)
     label = stance.get_side_display()
     message = f"Claim added to “{label}”."
@@ -638,7 +643,7 @@ def stance_remove(request, pk):
     if form.cleaned_data["version"] != stance.version:
         return _stale_stance(request, stance)
     proposition = stance.proposition
-    stance.delete()
+    stance.remove(request.user)
     if not is_partial_request(request):
         messages.success(request, "Claim removed from the board.")
         return redirect("desk:board", proposition.slug)

@@ -125,7 +125,9 @@ def build_everything() -> None:
     rejected.submit(analyst)
     rejected.reject(reviewer, reason="Too vague.")
     Proposition.objects.create(statement="A draft.", created_by=analyst, description="Not yet *submitted*.")
-    make_claim(english, "they do not provide support", taliban, analyst)  # a draft claim
+    draft = make_claim(english, "they do not provide support", taliban, analyst)  # a draft claim
+    # A stance taken off its board: kept in the removed state, with its history.
+    Stance.objects.create(claim=draft, proposition=pending, side=Side.DISPUTES, created_by=analyst).remove(analyst)
 
     revision = Revision.objects.create(
         content_type=ContentType.objects.get_for_model(Claim),
@@ -184,7 +186,10 @@ class RoundTripTests(TransactionTestCase):
         # Guard against a vacuous comparison: the fixture really has all of this.
         before = snapshot()
 
-        self.assertEqual({row["state"] for row in before["claims.proposition"]}, set(ReviewState.values))
+        every_state = set(ReviewState.values)
+        states = {model: {row["state"] for row in before[f"claims.{model}"]} for model in ("proposition", "stance")}
+        self.assertEqual(states["proposition"], every_state - {ReviewState.REMOVED})  # only stances are removed
+        self.assertIn(ReviewState.REMOVED, states["stance"])
         self.assertGreater(len(before["claims.statechange"]), 10)
         self.assertTrue(before["claims.fieldchange"])
         self.assertTrue(before["admin.logentry"])

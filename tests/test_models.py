@@ -248,6 +248,30 @@ class StanceReviewTests(BaseTestCase):
         assert proposition.disputes_count == 1
         assert Stance.objects.public().filter(proposition=proposition).count() == 2
 
+    def test_only_a_draft_stance_can_be_removed_and_only_a_removed_one_restored(self):
+        claim = make_claim(self.source, "providing shelter", self.pakistan, self.analyst)
+        proposition = Proposition.objects.create(statement="Shelter.", created_by=self.analyst)
+        stance = Stance.objects.create(
+            claim=claim, proposition=proposition, side=Side.SUPPORTS, created_by=self.analyst
+        )
+        with self.assertRaisesMessage(ReviewError, "Cannot restore a record that is draft"):
+            stance.restore(self.analyst, side=Side.DISPUTES)
+        stance.submit(self.analyst)
+        with self.assertRaisesMessage(ReviewError, "Cannot remove a record that is pending review"):
+            stance.remove(self.analyst)
+        stance.return_to_draft(self.analyst)
+        stance.remove(self.analyst)
+        with self.assertRaisesMessage(ReviewError, "Cannot submit a record that is removed"):
+            stance.submit(self.analyst)
+        assert list(Stance.objects.on_boards().filter(pk=stance.pk)) == []
+        stance.restore(self.other_analyst, side=Side.DISPUTES)
+        stance.refresh_from_db()
+        assert (stance.state, stance.side, stance.created_by) == (ReviewState.DRAFT, Side.DISPUTES, self.other_analyst)
+
+    def test_claims_and_propositions_have_no_removal(self):
+        assert "remove" not in Claim.TRANSITIONS
+        assert "remove" not in Proposition.TRANSITIONS
+
 
 class StaleEditTests(BaseTestCase):
     def test_saving_over_a_newer_version_is_refused(self):

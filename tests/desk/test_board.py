@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from claims.models import Proposition, ReviewState, Side, Stance
+from claims.models import FieldChange, Proposition, ReviewState, Side, Stance
 from tests.base import approve, make_claim
 from tests.desk.base import HTMX, DeskTestCase, htmx_target
 
@@ -219,11 +219,48 @@ class RemoveStanceTests(DeskTestCase):
         self.login()
         self.url = reverse("desk:stance_remove", args=[self.stance.pk])
 
-    def test_it_removes_a_draft_stance_but_keeps_the_claim(self):
+    def test_it_takes_a_draft_stance_off_the_board_but_keeps_the_claim(self):
         response = self.client.post(self.url, {"version": 1}, **HTMX)
         self.assertContains(response, '<span id="count-supports" class="side__count" hx-swap-oob="true">0</span>')
-        self.assertFalse(Stance.objects.filter(pk=self.stance.pk).exists())
         self.assertTrue(type(self.claim).objects.filter(pk=self.claim.pk).exists())
+        board = self.client.get(self.board_url())
+        self.assertEqual(dict(board.context["columns"])[Side.SUPPORTS], [])
+        self.assertNotContains(board, f'id="stance-{self.stance.pk}"')
+
+    def test_nothing_is_deleted_the_removal_is_in_the_history(self):
+        self.client.post(self.url, {"version": 1}, **HTMX)
+        self.stance.refresh_from_db()
+        self.assertEqual(self.stance.state, ReviewState.REMOVED)
+        change = self.stance.history().get()
+        self.assertEqual((change.from_state, change.to_state, change.by), ("draft", "removed", self.analyst))
+
+    def test_a_removed_stance_is_no_longer_reachable_from_the_desk(self):
+        self.client.post(self.url, {"version": 1}, **HTMX)
+        card = self.client.get(reverse("desk:stance_card", args=[self.stance.pk]), **HTMX)
+        self.assertContains(card, "removed from the board", status_code=404)
+        move = self.client.post(reverse("desk:stance_move", args=[self.stance.pk]), {"side": "disputes", "version": 2})
+        self.assertEqual(move.status_code, 404)
+        self.stance.refresh_from_db()
+        self.assertEqual((self.stance.side, self.stance.state), (Side.SUPPORTS, ReviewState.REMOVED))
+
+    def test_the_removed_claim_can_be_found_and_put_back_with_its_history(self):
+        self.client.post(self.url, {"version": 1}, **HTMX)
+        found = self.client.get(self.board_url(), {"q": "providing shelter"})
+        self.assertEqual(found.context["results"], [self.claim])
+        self.client.force_login(self.other_analyst)
+        response = self.client.post(
+            reverse("desk:stance_add", args=[self.proposition.slug]), {"claim": self.claim.pk, "side": "qualifies"}
+        )
+        self.assertEqual(response.status_code, 302)
+        restored = Stance.objects.get(claim=self.claim, proposition=self.proposition)
+        self.assertEqual(restored.pk, self.stance.pk)
+        self.assertEqual(
+            (restored.state, restored.side, restored.created_by), ("draft", "qualifies", self.other_analyst)
+        )
+        self.assertEqual([c.to_state for c in restored.history()], ["draft", "removed"])
+        self.assertEqual(
+            sorted(FieldChange.objects.for_record(restored).values_list("field", flat=True)), ["created_by", "side"]
+        )
 
     def test_the_send_my_drafts_button_forgets_the_removed_stance(self):
         response = self.client.post(self.url, {"version": 1}, **HTMX)
