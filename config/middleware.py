@@ -9,17 +9,21 @@ is a fragment the desk shows in its status region, and the form on the page
 keeps everything typed; a full page says the same and the browser's Back button
 returns to the form.
 
-Multipart bodies (file uploads) are not checked here: the uploaded file itself
-is decoded strictly by the importer, which names the problem.
+In a multipart body (a form with a file) the text fields are checked the same
+way; the uploaded file itself is decoded strictly by the importer, which names
+the problem.
 """
 
 import codecs
+from email import policy
+from email.parser import BytesParser
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.shortcuts import render
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+MULTIPART_CONTENT_TYPE = "multipart/form-data"
 
 
 def undecodable_field(data: bytes, encoding: str) -> str | None:
@@ -34,6 +38,23 @@ def undecodable_field(data: bytes, encoding: str) -> str | None:
                 part.decode(encoding)
             except UnicodeDecodeError:
                 return name.decode(encoding, errors="replace")
+    return None
+
+
+def undecodable_multipart_field(request, encoding: str) -> str | None:
+    """The name of the first text field (not a file) of a multipart body that is not valid ``encoding``."""
+    head = f"Content-Type: {request.META.get('CONTENT_TYPE', '')}\r\n\r\n".encode("latin-1", errors="replace")
+    message = BytesParser(policy=policy.HTTP).parsebytes(head + request.body)
+    if not message.is_multipart():
+        return None  # Django refuses a malformed body itself
+    for part in message.iter_parts():
+        if part.get_filename() is not None:
+            continue
+        value = part.get_payload(decode=True) or b""
+        try:
+            value.decode(encoding)
+        except UnicodeDecodeError:
+            return part.get_param("name", header="content-disposition") or "?"
     return None
 
 
@@ -54,7 +75,7 @@ def _query_bytes(request) -> bytes:
 
 
 def _body_is_checkable(request) -> bool:
-    if request.content_type != FORM_CONTENT_TYPE:
+    if request.content_type not in (FORM_CONTENT_TYPE, MULTIPART_CONTENT_TYPE):
         return False
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -73,7 +94,10 @@ class RefuseUndecodableInputMiddleware:
         field = undecodable_field(_query_bytes(request), encoding)
         where = "address"
         if field is None and request.method not in ("GET", "HEAD") and _body_is_checkable(request):
-            field = undecodable_field(request.body, encoding)
+            if request.content_type == MULTIPART_CONTENT_TYPE:
+                field = undecodable_multipart_field(request, encoding)
+            else:
+                field = undecodable_field(request.body, encoding)
             where = "form"
         if field is None:
             return self.get_response(request)

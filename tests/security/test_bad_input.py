@@ -323,6 +323,37 @@ class InvalidUtf8FormTests(BadInputTestCase):
         self.assertContains(response, "data-desk-error", status_code=400)
         self.assertNotContains(response, "<html", status_code=400)
 
+    def post_multipart(self, fields: list[tuple[bytes, bytes, bytes | None]]):
+        """A multipart body built by hand: (name, value, filename or None) per part."""
+        boundary = b"----claimtrackerboundary"
+        parts = []
+        for name, value, filename in fields:
+            disposition = b'form-data; name="' + name + b'"'
+            if filename is not None:
+                disposition += b'; filename="' + filename + b'"\r\nContent-Type: text/plain'
+            parts.append(b"--" + boundary + b"\r\nContent-Disposition: " + disposition + b"\r\n\r\n" + value + b"\r\n")
+        body = b"".join(parts) + b"--" + boundary + b"--\r\n"
+        return client_for(self.analyst).post(
+            reverse("desk:source_import"), body, content_type=f"multipart/form-data; boundary={boundary.decode()}"
+        )
+
+    def test_a_multipart_text_field_that_is_not_utf8_is_refused(self):
+        before = self.snapshot()
+        response = self.post_multipart(
+            [(b"title", b"Kabul \xff report", None), (b"language", b"en", None), (b"file", b"Some text.", b"a.txt")]
+        )
+        self.assertContains(response, "The field “title”", status_code=400)
+        self.assertEqual(self.snapshot(), before)
+
+    def test_a_multipart_upload_with_utf8_fields_goes_through_to_the_importer(self):
+        fields = [(b"title", "Kabul رپورت".encode(), None), (b"language", b"fa", None)]
+        response = self.post_multipart([*fields, (b"file", "متن گزارش.".encode(), b"a.txt")])
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Source.objects.latest("pk").text, "متن گزارش.")
+        # An uploaded file that is not UTF-8 is the importer's to explain.
+        response = self.post_multipart([*fields, (b"file", b"caf\xe9 \xff", b"b.txt")])
+        self.assertEqual(response.status_code, 422)
+
     def test_a_field_name_that_is_not_utf8_is_refused(self):
         response = self.post_raw(reverse("desk:source_import"), b"ti%fftle=Kabul&language=en&text=x")
         self.assertEqual(response.status_code, 400)
