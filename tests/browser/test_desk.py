@@ -91,6 +91,7 @@ def select_with_mouse(page, phrase: str) -> None:
 def import_article(page) -> None:
     page.get_by_role("link", name="Import a source").first.click()
     expect(page.get_by_role("heading", name="Import a source")).to_be_visible()
+    wait_for_htmx_to_settle(page)  # so the form is sent by htmx, not as a full page load
     page.get_by_label("Title").fill("Talks stall as Kabul denies sheltering the TTP")
     page.get_by_label("Outlet").fill("Example Daily")
     page.get_by_label("Published").fill("2022-12")
@@ -235,6 +236,8 @@ def test_a_stale_edit_is_refused_without_losing_text(live_server, page, analyst)
     page.goto(f"{live_server.url}/desk/propositions/{proposition.slug}/")
     page.locator(f"#stance-{stance.pk}").get_by_role("link", name="Edit").click()
     note = page.locator(f"#stance-{stance.pk}").get_by_label("Note on this stance")
+    expect(note).to_be_visible()
+    wait_for_htmx_to_settle(page)
     note.fill("My long careful note about why this disputes the proposition.")
 
     # Meanwhile a colleague saves a different note.
@@ -314,10 +317,13 @@ def test_an_analyst_imports_records_three_claims_arranges_and_submits_without_re
     soil = Claim.objects.get(quote=SOIL)
     page.locator(f"#result-{soil.pk}").get_by_role("button", name="Disputes").click()
     expect(page.locator("#stances-disputes").get_by_text(SOIL)).to_be_visible()
+    wait_for_htmx_to_settle(page)
     search.fill("limited influence")
     influence = Claim.objects.get(quote=INFLUENCE)
     page.locator(f"#result-{influence.pk}").get_by_role("button", name="Supports").click()
     card = page.locator("#stances-supports").locator("article", has_text=INFLUENCE)
+    expect(card).to_be_visible()
+    wait_for_htmx_to_settle(page)
     card.get_by_role("button", name="Qualifies").click()
     expect(page.locator("#stances-qualifies").get_by_text(INFLUENCE)).to_be_visible()
 
