@@ -9,5 +9,7 @@ class SearchForm(forms.Form):
         max_length=MAX_QUERY_LENGTH,
         required=False,
         error_messages={"max_length": "Searches are limited to %(limit_value)d characters; shorten yours."},
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "enterkeyhint": "search"}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "autocomplete": "off", "enterkeyhint": "search", "aria-describedby": "search-tips"}
+        ),
     )

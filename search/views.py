@@ -4,7 +4,7 @@ from django.views.decorators.http import require_safe
 
 from claims.caching import cached_public_page
 from search.forms import SearchForm
-from search.query import cached_search, load_results, terms
+from search.query import cached_find, load_results, parse_query
 
 RESULTS_PER_PAGE = 20
 
@@ -14,7 +14,10 @@ RESULTS_PER_PAGE = 20
 def results(request):
     form = SearchForm(request.GET)
     text = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(cached_search(text), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "query": text, "has_terms": bool(terms(text)), "page": page}
+    query = parse_query(text)
+    found = cached_find(text)
+    page = Paginator(found.hits, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"form": form, "query": text, "parsed": query, "every_term": found.every_term, "page": page}
+    context["has_terms"] = bool(query)
     context["results"] = load_results(page.object_list)
     return render(request, "search/results.html", context)

@@ -3,14 +3,52 @@
 
 from django.core.management import call_command
 from django.db import connection
+from django.test import SimpleTestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.models import Actor, Proposition
 from search.models import SearchEntry
-from search.query import search
+from search.query import Term, find, parse_query, search
 from tests.base import make_source
 from tests.reader.builders import ReaderTestCase
+
+# What readers type that a full-text engine could read as its own syntax, or choke on.
+HOSTILE_QUERIES = [
+    '"',
+    '""',
+    '"unbalanced',
+    'shelter "TTP',
+    "*",
+    "shelter*",
+    "*shelter",
+    "-",
+    "--",
+    "-shelter",
+    "shelter -",
+    "NEAR",
+    "NEAR(shelter TTP)",
+    "NEAR(shelter TTP, 2)",
+    "AND",
+    "shelter AND",
+    "AND OR NOT",
+    "shelter OR nothing",
+    "NOT shelter",
+    "title:shelter",
+    "^shelter",
+    "shelter + TTP",
+    "!&|:()",
+    "'; DROP TABLE search_searchentry; --",
+    "shelter:* & !ttp",
+    "()",
+    "_",
+    "‘’“”",
+    "…",
+    "\\",
+    "%",
+    "ـ",
+    "ً",
+]
 
 
 def found(text: str) -> list[tuple[str, str]]:
@@ -63,8 +101,14 @@ class SearchQueryTest(ReaderTestCase):
         self.assertEqual(hit.title_html, "&lt;b&gt;<mark>Bold</mark>&lt;/b&gt; &amp; Sons")
 
     def test_query_syntax_is_inert(self):
-        for text in ('"unbalanced', "NEAR(shelter TTP)", "shelter OR nothing", "title:shelter", "shelter*", "!&|:()"):
-            search(text)  # no error from the engine's query parser
+        for text in HOSTILE_QUERIES:
+            with self.subTest(text):
+                search(text)  # no error from the engine's query parser
+                find(text)
+
+    def test_operators_in_capitals_are_dropped_not_looked_for(self):
+        self.assertEqual(found("shelter AND pakistan"), found("shelter pakistan"))
+        self.assertIn(("proposition", "The Afghan Taliban shelter the TTP."), found("NEAR(shelter TTP)"))
 
     def test_drafts_pending_and_rejected_claims_are_never_found(self):
         self.unpublished_claims(self.proposition)
@@ -165,7 +209,43 @@ class SearchPageTest(ReaderTestCase):
     def test_no_match_is_explained(self):
         response = self.get(self.url, query_params={"q": "zebra"})
 
-        self.assertContains(response, "No approved quote, contradiction, actor or source matches every word of “zebra”")
+        self.assertContains(response, "No approved quote, contradiction, actor or source matches “zebra”")
+
+    def test_no_match_for_any_word_is_explained(self):
+        response = self.get(self.url, query_params={"q": "zebra giraffe"})
+
+        self.assertContains(response, "matches any word of “zebra giraffe”")
+        self.assertNotContains(response, "search-results__note")
+
+    def test_results_matching_only_some_words_say_so(self):
+        response = self.get(self.url, query_params={"q": "shelter zebra"})
+
+        self.assertContains(response, "Nothing matches every word of “shelter zebra”")
+        self.assertContains(response, "<mark>shelter</mark>")
+
+    def test_results_matching_every_word_carry_no_note(self):
+        response = self.get(self.url, query_params={"q": "Taliban shelter"})
+
+        self.assertNotContains(response, "Nothing matches every word")
+
+    def test_words_to_leave_out_alone_are_explained(self):
+        response = self.get(self.url, query_params={"q": "-shelter"})
+
+        self.assertContains(response, "Nothing to search for")
+        self.assertContains(response, "words to leave out cannot be searched for alone")
+
+    def test_the_search_tips_describe_the_field(self):
+        response = self.get(self.url)
+
+        self.assertContains(response, 'aria-describedby="search-tips"')
+        self.assertContains(response, '<p class="big-search__tips" id="search-tips">')
+
+    def test_what_readers_type_never_breaks_the_page(self):
+        for text in HOSTILE_QUERIES:
+            with self.subTest(text):
+                response = self.get(self.url, query_params={"q": text})
+
+                self.assertEqual(response.status_code, 200)
 
     def test_a_too_long_query_is_refused_with_a_message(self):
         response = self.get(self.url, query_params={"q": "word " * 50})
@@ -217,3 +297,161 @@ class SearchPageTest(ReaderTestCase):
             self.publish_claim(self.source, "Its chief spokesman said", self.taliban)
 
         self.assertContains(self.client.get(self.url, query_params={"q": "spokesman"}), "<mark>spokesman</mark>")
+
+
+class QueryParsingTest(SimpleTestCase):
+    def terms(self, text: str) -> list[str]:
+        return [str(term) for term in parse_query(text).terms]
+
+    def test_words_are_looked_for_one_by_one_in_lower_case(self):
+        self.assertEqual(self.terms("Taliban  shelter, TTP"), ["taliban", "shelter", "ttp"])
+
+    def test_quoted_words_are_an_exact_phrase(self):
+        self.assertEqual(self.terms('"providing shelter" Pakistan'), ['"providing shelter"', "pakistan"])
+        self.assertEqual(self.terms("“providing shelter”"), ['"providing shelter"'])
+
+    def test_a_quotation_mark_without_its_pair_is_ignored(self):
+        self.assertEqual(self.terms('"providing shelter'), ["providing", "shelter"])
+        self.assertEqual(self.terms('"a b" "c d'), ['"a b"', "c", "d"])
+
+    def test_words_joined_by_hyphens_or_apostrophes_are_a_phrase(self):
+        self.assertEqual(self.terms("Kabul-datelined Mujahid’s"), ['"kabul datelined"', '"mujahid s"'])
+
+    def test_a_minus_or_not_leaves_a_term_out(self):
+        self.assertEqual(self.terms('taliban -pakistan NOT "safe haven"'), ["taliban", "-pakistan", '-"safe haven"'])
+        self.assertEqual(self.terms('taliban -"safe haven"'), ["taliban", '-"safe haven"'])
+
+    def test_a_star_makes_a_prefix(self):
+        [term] = parse_query("shelt*").terms
+
+        self.assertEqual(term, Term(("shelt",), prefix=True))
+
+    def test_operators_in_capitals_and_punctuation_are_dropped(self):
+        self.assertEqual(self.terms("NEAR(shelter AND TTP) OR title:x"), ["shelter", "ttp", "title", "x"])
+        self.assertEqual(self.terms("and or near"), ["and", "or", "near"])
+
+    def test_nothing_to_look_for(self):
+        for text in ("", "!&|:()", '""', "*", "-", "AND OR", "-shelter", "_"):
+            with self.subTest(text):
+                self.assertFalse(parse_query(text))
+
+    def test_terms_are_counted_once_and_capped(self):
+        self.assertEqual(self.terms("ttp TTP ttp"), ["ttp"])
+        self.assertEqual(len(parse_query(" ".join(f"w{n}" for n in range(30))).terms), 12)
+
+    def test_arabic_short_vowels_and_tatweel_are_dropped(self):
+        self.assertEqual(self.terms("كِتَابٌ مـــكتب"), ["كتاب", "مكتب"])
+
+    def test_a_term_is_also_looked_for_with_the_other_yeh_and_kaf(self):
+        [persian] = parse_query("کمکی").terms
+        [arabic] = parse_query("كمكي").terms
+
+        self.assertEqual(persian.spellings(), ["کمکی", "كمكي", "كمكى"])
+        self.assertEqual(set(arabic.spellings()), set(persian.spellings()))
+        self.assertEqual(parse_query("shelter").terms[0].spellings(), ["shelter"])
+
+
+class NewsroomSearchTest(ReaderTestCase):
+    """All words first, then any word; phrases, exclusions and prefixes; Persian, Urdu and Arabic."""
+
+    def setUp(self):
+        super().setUp()
+        self.proposition = self.build_contradiction()
+
+    def test_when_nothing_has_every_word_records_with_any_are_found_most_words_first(self):
+        self.publish_claim(self.source, "Its chief spokesman said", self.taliban, paraphrase="The spokesman on shelter")
+
+        result = find("shelter pakistan spokesman")
+
+        self.assertFalse(result.every_term)
+        self.assertEqual(search("shelter pakistan spokesman"), [])
+        titles = [hit.title_html for hit in result.hits]
+        self.assertEqual(titles[0], "Its chief <mark>spokesman</mark> said")  # two of the three words
+        self.assertIn("Government of <mark>Pakistan</mark>", titles)
+
+    def test_records_with_every_word_are_found_without_the_fallback(self):
+        result = find("taliban shelter")
+
+        self.assertTrue(result.every_term)
+        self.assertNotIn("claim", [hit.kind for hit in result.hits if "shelter" not in hit.title_html])
+
+    def test_a_single_word_that_matches_nothing_finds_nothing(self):
+        self.assertEqual(find("zebra").hits, [])
+
+    def test_an_exact_phrase_must_appear_in_that_order(self):
+        quote = "the Taliban is providing shelter for TTP members"
+
+        self.assertEqual(found('"providing shelter"'), [("claim", quote)])
+        self.assertEqual(found('"shelter providing"'), [])
+        self.assertEqual(found("shelter providing"), [("claim", quote)])
+
+    def test_a_phrase_is_highlighted(self):
+        [hit] = search('"providing shelter"')
+
+        # SQLite marks the phrase as a whole, PostgreSQL word by word.
+        self.assertIn("<mark>providing", hit.title_html)
+        self.assertIn("shelter</mark> for", hit.title_html)
+
+    def test_excluded_words_leave_records_out(self):
+        with_pakistan = found("shelter")
+        without = found("shelter -pakistan")
+
+        self.assertIn(("actor", "Government of Pakistan"), found("islamabad"))
+        self.assertIn(("proposition", "The Afghan Taliban shelter the TTP."), without)
+        self.assertLessEqual(len(without), len(with_pakistan))
+        self.assertNotIn(("actor", "Government of Pakistan"), found("islamabad -pakistan"))
+
+    def test_a_prefix_finds_every_ending(self):
+        self.assertIn(("proposition", "The Afghan Taliban shelter the TTP."), found("shel*"))
+        self.assertEqual(found("shelx*"), [])
+
+    def persian_claim(self):
+        source = make_source(
+            text="سخنگوی طالبان گفت که آنها هیچ کمکی به تحریک طالبان پاکستان نمی‌کنند.",
+            title="گزارش کابل",
+            language="fa",
+        )
+        actor = Actor.objects.create(name="ذبیح‌الله مجاهد")
+        return self.publish_claim(source, "آنها هیچ کمکی به تحریک طالبان پاکستان نمی‌کنند", actor)
+
+    def test_persian_words_are_found_and_highlighted(self):
+        claim = self.persian_claim()
+
+        [hit] = [hit for hit in search("کمکی") if hit.kind == "claim"]
+
+        self.assertEqual(hit.object_id, claim.pk)
+        self.assertIn("<mark>کمکی</mark>", hit.title_html)
+
+    def test_persian_text_is_found_when_typed_with_arabic_yeh_and_kaf(self):
+        claim = self.persian_claim()
+
+        hits = [hit for hit in search("كمكي") if hit.kind == "claim"]
+
+        self.assertEqual([hit.object_id for hit in hits], [claim.pk])
+        self.assertIn("<mark>کمکی</mark>", hits[0].title_html)
+
+    def test_a_word_written_with_a_zero_width_non_joiner_is_found_as_typed_with_a_space(self):
+        claim = self.persian_claim()
+
+        self.assertIn(claim.pk, [hit.object_id for hit in search("نمی کنند")])
+        self.assertIn(claim.pk, [hit.object_id for hit in search('"نمی‌کنند"')])
+
+    def test_arabic_text_is_found_when_typed_with_persian_yeh_and_kaf(self):
+        source = make_source(
+            text="قال المتحدث إن الحركة لا تقدم أي دعم لحركة طالبان باكستان.", title="تقرير", language="ar"
+        )
+        claim = self.publish_claim(source, "لا تقدم أي دعم لحركة طالبان باكستان", self.taliban)
+
+        self.assertIn(claim.pk, [hit.object_id for hit in search("باكستان")])
+        self.assertIn(claim.pk, [hit.object_id for hit in search("باکستان")])
+        self.assertIn(claim.pk, [hit.object_id for hit in search("أي دعم")])
+
+    def test_urdu_text_is_found(self):
+        source = make_source(
+            text="طالبان کے ترجمان نے کہا کہ وہ ٹی ٹی پی کی کوئی مدد نہیں کرتے۔", title="رپورٹ", language="ur"
+        )
+        claim = self.publish_claim(source, "وہ ٹی ٹی پی کی کوئی مدد نہیں کرتے", self.taliban)
+
+        self.assertIn(claim.pk, [hit.object_id for hit in search("مدد")])
+        self.assertIn(claim.pk, [hit.object_id for hit in search('"کوئی مدد"')])
+        self.assertIn(claim.pk, [hit.object_id for hit in search("كوئي")])  # Arabic kaf and yeh
