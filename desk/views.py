@@ -770,6 +770,8 @@ def _revision_place(record) -> dict:
             "action_url": reverse("desk:claim_revise", args=[record.pk]),
             "back_url": f"{reverse('desk:source', args=[record.source_id])}#claim-{record.pk}",
             "close_hx": reverse("desk:claim_new", args=[record.source_id]),
+            # The panel's address was pushed when it opened; closing it returns to the source's.
+            "close_push_url": reverse("desk:source", args=[record.source_id]),
         }
     if isinstance(record, Stance):
         return {

@@ -2,7 +2,8 @@
  *
  * - Selecting a passage of the source text with the mouse fills the claim form:
  *   the quote, and its start offset counted in Unicode code points (as Python
- *   counts Source.text), then asks the server where it anchors.
+ *   counts Source.text), then asks the server where it anchors. A selection
+ *   made by touch or with the keyboard is offered by a button instead.
  * - Suggestion buttons fill the field they belong to.
  * - Failed HTMX requests are explained in the status region; 409 and 422
  *   responses that carry a form are swapped in so nothing typed is lost.
@@ -85,7 +86,7 @@
     return box.top >= 0 && box.bottom <= (window.innerHeight || document.documentElement.clientHeight);
   }
 
-  function fillClaimForm(passage) {
+  function fillClaimForm(passage, scroll) {
     var form = document.getElementById("claim-form");
     if (!form) {
       return;
@@ -95,11 +96,12 @@
     setField(form, "start", String(passage.start));
     setField(form, "prefix", "");
     setField(form, "suffix", "");
+    form.dataset.selectedStart = String(passage.start);
     form.dataset.selectedEnd = String(passage.end);
     if (window.htmx) {
       window.htmx.trigger(quote, "change");
     }
-    if (!isVisible(quote)) {
+    if (scroll !== false && !isVisible(quote)) {
       quote.scrollIntoView({ behavior: "smooth", block: "center" });
     }
     var status = document.getElementById("desk-status");
@@ -116,6 +118,63 @@
         fillClaimForm(passage);
       }
     }, 0);
+  });
+
+  // A selection made another way (a long press on a touch screen, the keyboard with caret
+  // browsing) ends with no mouseup. Once it rests, a button next to the text offers to record
+  // it; the button is reachable with the keyboard and records the passage it was offered for,
+  // even if tapping it has cleared the selection.
+  var SELECTION_SETTLES_AFTER_MS = 250;
+  var selectionTimer = null;
+  var offered = null;
+
+  function inClaimForm(passage) {
+    var form = document.getElementById("claim-form");
+    return Boolean(form) && form.dataset.selectedStart === String(passage.start) &&
+      form.dataset.selectedEnd === String(passage.end);
+  }
+
+  function offerSelection() {
+    var action = document.querySelector("[data-selection-action]");
+    if (!action) {
+      return;
+    }
+    var button = action.querySelector("[data-record-selection]");
+    var passage = document.getElementById("claim-form") ? selectedPassage() : null;
+    // Which selection was last looked at (code points, as in the form): "" for none.
+    action.dataset.selection = passage ? passage.start + "-" + passage.end : "";
+    if (passage && !inClaimForm(passage)) {
+      offered = passage;
+      var preview = action.querySelector("[data-selection-preview]");
+      if (preview) {
+        var chars = Array.from(passage.quote);
+        preview.textContent = "“" + (chars.length > 60 ? chars.slice(0, 60).join("") + "…" : passage.quote) + "”";
+      }
+      action.hidden = false;
+    } else if (document.activeElement !== button) {
+      offered = null;
+      action.hidden = true;
+    }
+  }
+
+  document.addEventListener("selectionchange", function () {
+    window.clearTimeout(selectionTimer);
+    selectionTimer = window.setTimeout(offerSelection, SELECTION_SETTLES_AFTER_MS);
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-record-selection]") : null;
+    if (!button || !offered) {
+      return;
+    }
+    var passage = offered;
+    offered = null;
+    button.closest("[data-selection-action]").hidden = true;
+    fillClaimForm(passage, false);
+    var next = document.querySelector("#claim-form [name='claimant']");
+    if (next) {
+      next.focus();
+    }
   });
 
   // ------------------------------------------------------------------
@@ -195,9 +254,11 @@
     showStatus(MESSAGES[0], "error");
   });
 
-  // A claim panel that comes back saved shows its top (the notice); one with errors focuses the first to correct.
+  // A panel that arrives shows its top (the notice); one with errors focuses the first to correct.
+  // A panel that opened in place of another (proposing a change) takes the keyboard focus, so
+  // keyboard and screen reader users continue in it rather than where the link was.
   document.addEventListener("htmx:afterSettle", function () {
-    var panel = document.querySelector("#claim-panel[data-arrived]");
+    var panel = document.querySelector("[data-arrived]");
     if (!panel) {
       return;
     }
@@ -210,6 +271,10 @@
     var side = panel.closest(".annotate__side");
     if (side) {
       side.scrollTop = 0;
+    }
+    if (panel.getAttribute("tabindex") === "-1") {
+      var top = panel.getBoundingClientRect().top;
+      panel.focus({ preventScroll: top >= 0 && top < window.innerHeight });
     }
   });
 

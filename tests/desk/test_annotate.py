@@ -50,6 +50,19 @@ class AnnotatePageTests(DeskTestCase):
         response = self.client.get(self.url)
         self.assertContains(response, 'id="source-text" class="desk-text" lang="fa" dir="rtl"')
 
+    def test_a_selection_made_without_a_mouse_is_offered_by_a_button_under_the_text(self):
+        response = self.client.get(self.url)
+        self.assertContains(response, '<p class="selection-action" data-selection-action hidden>')
+        self.assertContains(
+            response,
+            '<button type="button" class="button" data-record-selection aria-describedby="selection-preview">'
+            "Record a claim from the selected text</button>",
+        )
+
+    def test_the_text_is_a_tab_stop_so_the_keyboard_reaches_the_button_after_a_selection(self):
+        response = self.client.get(self.url)
+        self.assertContains(response, 'role="document" tabindex="0" aria-labelledby="text-heading"')
+
     def test_its_query_count_does_not_grow_with_the_claims(self):
         with self.assertNumQueries(7):
             self.client.get(self.url)

@@ -62,6 +62,22 @@ class ClaimRevisionTests(DeskTestCase):
         self.assertContains(response, "Pakistan: the Taliban give TTP members shelter.")
         self.assertNotContains(response, "<html")
 
+    def test_the_sent_change_is_shown_field_by_field(self):
+        response = self.client.post(self.url, self.data(), **HTMX)
+        self.assertContains(response, "<del>the Taliban is providing shelter for TTP members</del>", html=True)
+        self.assertContains(response, "<ins>Pakistan: the Taliban give TTP members shelter.</ins>", html=True)
+
+    def test_closing_or_cancelling_the_panel_returns_to_the_source_address(self):
+        source_url = reverse("desk:source", args=[self.source.pk])
+        response = self.client.get(self.url, **HTMX)
+        self.assertContains(response, f'hx-push-url="{source_url}">Cancel</a>')
+        response = self.client.post(self.url, self.data(), **HTMX)
+        self.assertContains(response, f'hx-push-url="{source_url}">Close</a>')
+
+    def test_the_panel_can_take_the_keyboard_focus_when_it_arrives(self):
+        response = self.client.get(self.url, **HTMX)
+        self.assertContains(response, 'tabindex="-1" data-arrived')
+
     def test_readers_still_see_the_approved_version(self):
         self.client.post(self.url, self.data())
         self.client.logout()
