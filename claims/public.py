@@ -11,6 +11,7 @@ from datetime import datetime
 from functools import cached_property
 
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 
 from claims.caching import cached_for_generation
@@ -232,16 +233,47 @@ def _propositions_quoting(claims) -> Q:
 
 
 @dataclass
+class ActorStance:
+    """One of the actor's public stances: light enough to hold every one of a prolific actor's."""
+
+    pk: int
+    claim_id: int
+    side: str
+    note_html: str
+    claim: Claim | None = None  # set for the stances on the page shown
+
+    def get_side_display(self) -> str:
+        return Side(self.side).label
+
+
+@dataclass
 class PropositionPosition:
-    """An actor's claims on one proposition, and the other actors on the opposing side."""
+    """An actor's stances on one proposition, and the other actors on the opposing side.
+
+    ``opponents`` (their stances, with claims) is filled for the positions on the page shown.
+    """
 
     proposition: Proposition
-    stances: list[Stance] = field(default_factory=list)
+    stances: list[ActorStance] = field(default_factory=list)
+    opponent_actors: list[Actor] = field(default_factory=list)
     opponents: list[Stance] = field(default_factory=list)
 
     @property
     def sides(self) -> set[str]:
         return {stance.side for stance in self.stances}
+
+
+@dataclass
+class PositionPart:
+    """The part of one position a page shows: its heading, some of its stances, and its opponents where it ends."""
+
+    position: PropositionPosition
+    stances: list[ActorStance]
+    continued: bool  # it began on an earlier page
+
+    @property
+    def ends_here(self) -> bool:
+        return self.stances[-1] is self.position.stances[-1]
 
 
 def attach_public_stances(claims: list[Claim]) -> list[Claim]:
@@ -263,72 +295,158 @@ def attach_public_stances(claims: list[Claim]) -> list[Claim]:
     return claims
 
 
-def actor_claims(actor: Actor) -> list[Claim]:
-    """The actor's public claims with their public stances and propositions."""
-    return attach_public_stances(
-        list(
-            Claim.objects.public()
-            .filter(claimant=actor)
-            .select_related("source", "reported_by", "claimant")
-            .defer("source__text")
-            .order_by(F("asserted_on").asc(nulls_last=True), "source_id", "start")
-        )
-    )
-
-
-def actor_positions(actor: Actor, claims: list[Claim]) -> list[PropositionPosition]:
-    """Group the actor's claims by proposition, with who takes the opposing side of each."""
-    positions: dict[int, PropositionPosition] = {}
-    for claim in claims:
-        for stance in claim.public_stances:
-            stance.claim = claim
-            positions.setdefault(stance.proposition_id, PropositionPosition(stance.proposition)).stances.append(stance)
-    if positions:
-        others = (
-            public_stances()
-            .filter(proposition__in=positions.keys(), side__in=OPPOSING_SIDES.keys())
-            .exclude(claim__claimant=actor)
-            .defer("claim__source__text")
-            .order_by("claim__claimant__name", "pk")
-        )
-        for stance in others:
-            position = positions[stance.proposition_id]
-            if OPPOSING_SIDES[Side(stance.side)] in position.sides:
-                stance.proposition = position.proposition
-                position.opponents.append(stance)
-    return sorted(positions.values(), key=lambda p: (not p.opponents, p.proposition.statement))
-
-
 def affiliated_public_actors(actor: Actor) -> list[Actor]:
     return list(Actor.objects.public().filter(affiliation=actor))
 
 
-class ActorPage:
-    """What the actor page shows below its header, read from the database on first use.
+# Claims per page of an actor's page; each is shown under every proposition it takes a side on.
+ACTOR_CLAIMS_PER_PAGE = 25
 
-    The template keeps this part in a fragment cache for the current public data
-    generation, so a logged-in reader's request (never served from the page
-    cache) runs these queries only when the fragment is missing.
+
+class ActorPage:
+    """What the actor page shows below its header, one page of claims at a time, read on first use.
+
+    Every claim of the actor is placed first (ids, stances and who opposes
+    them, in a few light queries), so that the positions are grouped and
+    ordered across all pages; only the claims and opponents of the page shown
+    are read in full. A page holds ACTOR_CLAIMS_PER_PAGE stances and claims on
+    no proposition, in order: positions contradicted by others first, then the
+    others by statement, then the claims on no proposition. A position may
+    continue on the next page; its opponents are shown where it ends.
+
+    The template keeps the part below the header in a fragment cache for the
+    current public data generation, so a logged-in reader's request (never
+    served from the page cache) runs these queries only when the fragment is
+    missing. The number of pages is kept for the generation too, for the title.
     """
 
-    def __init__(self, actor: Actor):
+    def __init__(self, actor: Actor, page: str | None = None):
         self.actor = actor
+        self.requested_page = page
 
     @cached_property
-    def claims(self) -> list[Claim]:
-        return actor_claims(self.actor)
+    def _public_claims(self):
+        return Claim.objects.public().filter(claimant=self.actor)
+
+    @cached_property
+    def claim_ids(self) -> list[int]:
+        """The actor's public claims, in the order they were asserted."""
+        order = (F("asserted_on").asc(nulls_last=True), "source_id", "start", "pk")
+        return list(self._public_claims.order_by(*order).values_list("pk", flat=True))
 
     @cached_property
     def positions(self) -> list[PropositionPosition]:
-        return actor_positions(self.actor, self.claims)
+        """Every proposition the actor takes a public side on, with their stances and opponents (name and slug)."""
+        order = {claim_id: n for n, claim_id in enumerate(self.claim_ids)}
+        # By claim id alone (index stance_claim_state_idx), as in attach_public_stances.
+        links = Stance.objects.filter(claim__in=self._public_claims.values("pk"), state=ReviewState.APPROVED)
+        links = sorted(
+            links.order_by().values_list("pk", "claim_id", "side", "note_html", "proposition_id"),
+            key=lambda link: (order.get(link[1], len(order)), link[0]),
+        )
+        propositions = Proposition.objects.public().in_bulk({link[4] for link in links})
+        positions: dict[int, PropositionPosition] = {}
+        for pk, claim_id, side, note_html, proposition_id in links:
+            if proposition_id in propositions:
+                position = positions.setdefault(proposition_id, PropositionPosition(propositions[proposition_id]))
+                position.stances.append(ActorStance(pk, claim_id, side, note_html))
+        if positions:
+            self._attach_opponent_actors(positions)
+        return sorted(positions.values(), key=lambda p: (not p.opponent_actors, p.proposition.statement))
+
+    def _attach_opponent_actors(self, positions: dict[int, PropositionPosition]) -> None:
+        others = (
+            Stance.objects.public()
+            .filter(proposition__in=positions.keys(), side__in=OPPOSING_SIDES.keys())
+            .exclude(claim__claimant=self.actor)
+            .order_by("claim__claimant__name", "claim__claimant_id")
+            .values_list(
+                "proposition_id", "side", "claim__claimant_id", "claim__claimant__name", "claim__claimant__slug"
+            )
+        )
+        for proposition_id, side, actor_id, name, slug in others:
+            position = positions[proposition_id]
+            known = position.opponent_actors
+            if OPPOSING_SIDES[Side(side)] in position.sides and not (known and known[-1].pk == actor_id):
+                known.append(Actor(pk=actor_id, name=name, slug=slug))
 
     @cached_property
     def contradicted_by(self) -> list[Actor]:
-        return who_contradicts(self.positions)
+        """The actors who take the opposing side to this actor somewhere, in order of first appearance."""
+        actors: dict[int, Actor] = {}
+        for position in self.positions:
+            for actor in position.opponent_actors:
+                actors.setdefault(actor.pk, actor)
+        return list(actors.values())
 
     @cached_property
-    def unlinked_claims(self) -> list[Claim]:
-        return [claim for claim in self.claims if not claim.public_stances]
+    def unlinked_claim_ids(self) -> list[int]:
+        linked = {stance.claim_id for position in self.positions for stance in position.stances}
+        return [claim_id for claim_id in self.claim_ids if claim_id not in linked]
+
+    @cached_property
+    def paginator(self) -> Paginator:
+        entries = [(position, stance) for position in self.positions for stance in position.stances]
+        entries += [(None, claim_id) for claim_id in self.unlinked_claim_ids]
+        return Paginator(entries, ACTOR_CLAIMS_PER_PAGE)
+
+    @cached_property
+    def page_count(self) -> int:
+        return cached_for_generation(f"actor-page-count:{self.actor.pk}", lambda: self.paginator.num_pages)
+
+    @cached_property
+    def number(self) -> int:
+        """The page shown: the first for a missing or malformed number, the last for one past the end."""
+        try:
+            number = int(self.requested_page or 1)
+        except ValueError:
+            return 1
+        return number if 1 <= number <= self.page_count else self.page_count
+
+    @cached_property
+    def page(self):
+        """The page shown, as ``page.parts`` (PositionPart) and ``page.unlinked_claims``, with claims read in full."""
+        page = self.paginator.get_page(self.number)
+        claim_ids = [stance.claim_id if position else stance for position, stance in page.object_list]
+        claims = (
+            Claim.objects.filter(pk__in=claim_ids)
+            .select_related("source", "claimant", "reported_by")
+            .defer("source__text")
+            .order_by()
+            .in_bulk()
+        )
+        page.parts, page.unlinked_claims = [], []
+        for position, stance in page.object_list:
+            if position is None:
+                page.unlinked_claims.append(claims[stance])
+                continue
+            stance.claim = claims[stance.claim_id]
+            if page.parts and page.parts[-1].position is position:
+                page.parts[-1].stances.append(stance)
+            else:
+                page.parts.append(PositionPart(position, [stance], continued=stance is not position.stances[0]))
+        page.unlinked_continued = (
+            bool(page.unlinked_claims) and page.unlinked_claims[0].pk != self.unlinked_claim_ids[0]
+        )
+        self._attach_opponents([part.position for part in page.parts])
+        return page
+
+    def _attach_opponents(self, positions: list[PropositionPosition]) -> None:
+        by_proposition = {position.proposition.pk: position for position in positions}
+        if not by_proposition:
+            return
+        others = (
+            public_stances()
+            .filter(proposition__in=by_proposition, side__in=OPPOSING_SIDES.keys())
+            .exclude(claim__claimant=self.actor)
+            .defer("claim__source__text")
+            .order_by("claim__claimant__name", "pk")
+        )
+        for stance in others:
+            position = by_proposition[stance.proposition_id]
+            if OPPOSING_SIDES[Side(stance.side)] in position.sides:
+                stance.proposition = position.proposition
+                position.opponents.append(stance)
 
     @cached_property
     def members(self) -> list[Actor]:
@@ -379,13 +497,3 @@ def attach_side_actors(propositions) -> list[Proposition]:
         if stance.claim.claimant not in actors:
             actors.append(stance.claim.claimant)
     return propositions
-
-
-def who_contradicts(positions: list[PropositionPosition]) -> list[Actor]:
-    """The actors who take the opposing side to this actor somewhere, in order of first appearance."""
-    actors = []
-    for position in positions:
-        for stance in position.opponents:
-            if stance.claim.claimant not in actors:
-                actors.append(stance.claim.claimant)
-    return actors

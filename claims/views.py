@@ -1,17 +1,23 @@
 """The public reader pages: home, contradictions, one contradiction (HTML and JSON), actors.
 
 Every page shows approved records only (see claims.public) and is cached for
-anonymous readers (see claims.caching).
+anonymous readers (see claims.caching). For everyone else, the part of each
+page that is the same for every reader is a fragment kept per public data
+generation: what it shows is passed to the template as lazy objects, read from
+the database only when the fragment has to be rendered.
 """
+
+import hashlib
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from claims import public
-from claims.caching import cached_public_page, fragment_cache_context
+from claims.caching import cached_for_generation, cached_public_page, fragment_cache_context
 from claims.models import Actor, Proposition
 from claims.public_json import contradiction_json, contradiction_json_ld
 
@@ -32,35 +38,59 @@ def _get_public_actor(slug: str) -> Actor:
 @require_safe
 @cached_public_page
 def home(request):
-    contradictions = public.attach_side_actors(Proposition.objects.contradictions()[:LATEST_ON_HOME])
-    return render(request, "claims/home.html", {"contradictions": contradictions, "counts": public.counts()})
+    context = {
+        "contradictions": SimpleLazyObject(
+            lambda: public.attach_side_actors(Proposition.objects.contradictions()[:LATEST_ON_HOME])
+        ),
+        "counts": SimpleLazyObject(public.counts),
+        **fragment_cache_context(),
+    }
+    return render(request, "claims/home.html", context)
+
+
+def _contradictions_page(form, number):
+    page = Paginator(form.filter(Proposition.objects.contradictions()), CONTRADICTIONS_PER_PAGE).get_page(number)
+    page.object_list = public.attach_side_actors(page.object_list)
+    return page
 
 
 @require_safe
 @cached_public_page
 def contradiction_list(request):
-    form = public.ContradictionFilterForm(request.GET)
-    contradictions = form.filter(Proposition.objects.contradictions())
-    page = Paginator(contradictions, CONTRADICTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = public.attach_side_actors(page.object_list)
+    form = SimpleLazyObject(lambda: public.ContradictionFilterForm(request.GET))
+    context = {
+        "form": form,
+        "page": SimpleLazyObject(lambda: _contradictions_page(form, request.GET.get("page"))),
+        **fragment_cache_context(),
+    }
     template = "claims/contradiction_list.html#results" if request.htmx else "claims/contradiction_list.html"
-    return render(request, template, {"form": form, "page": page})
+    return render(request, template, context)
+
+
+def _site(request) -> str:
+    """A short name for the scheme and host that absolute addresses are built with."""
+    return hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()[:16]
 
 
 @require_safe
 @cached_public_page
 def contradiction(request, slug):
     proposition = _get_public_proposition(slug)
-    stances = public.contradiction_stances(proposition)
-    last_reviewed = public.last_reviewed(proposition, stances)
+    stances = SimpleLazyObject(lambda: public.contradiction_stances(proposition))
+
+    def head() -> dict:
+        last_reviewed = public.last_reviewed(proposition, stances)
+        json_ld = contradiction_json_ld(proposition, stances, last_reviewed, request.build_absolute_uri)
+        return {"last_reviewed": last_reviewed, "json_ld": json_ld}
+
     context = {
         "proposition": proposition,
         "permalink": request.build_absolute_uri(proposition.get_absolute_url()),
         "stances": stances,
-        "columns": public.side_columns(stances),
-        "related": public.related_contradictions(proposition, stances),
-        "last_reviewed": last_reviewed,
-        "json_ld": contradiction_json_ld(proposition, stances, last_reviewed, request.build_absolute_uri),
+        "columns": SimpleLazyObject(lambda: public.side_columns(stances)),
+        "related": SimpleLazyObject(lambda: public.related_contradictions(proposition, stances)),
+        **cached_for_generation(f"contradiction-head:{proposition.pk}:{_site(request)}", head),
+        **fragment_cache_context(),
     }
     return render(request, "claims/contradiction.html", context)
 
@@ -79,5 +109,6 @@ def contradiction_data(request, slug):
 @cached_public_page
 def actor(request, slug):
     actor = _get_public_actor(slug)
-    context = {"actor": actor, "actor_page": public.ActorPage(actor), **fragment_cache_context()}
+    actor_page = public.ActorPage(actor, request.GET.get("page"))
+    context = {"actor": actor, "actor_page": actor_page, **fragment_cache_context()}
     return render(request, "claims/actor.html", context)
