@@ -35,6 +35,10 @@ Logged-in readers get the part of each public page that is the same for
 everyone from fragments kept per generation (``fragment_cache_context``), so
 their request renders little more than the header around it.
 
+The analysts' desk keeps fragments too, under a *desk generation*: a token
+that changes with every save or deletion of a claim, stance, proposition,
+revision, actor or source, whatever its state (see ``desk_fragment_key``).
+
 With DEBUG on nothing is cached, so an edited template shows at once.
 
 Each cached page keeps an ETag (hash of the body) and Last-Modified (when it was
@@ -59,6 +63,7 @@ from claims.models import ReviewState
 
 GENERATION_KEY = "public-data-generation"
 WITHDRAWAL_KEY = "public-data-withdrawal"
+DESK_GENERATION_KEY = "desk-data-generation"
 # A backstop only: invalidation is by generation. A change that bypasses
 # save() (QuerySet.update) shows up at most this long after.
 PAGE_TIMEOUT = 10 * 60
@@ -138,6 +143,35 @@ def bump_public_generation(*, withdrawal: bool = True) -> None:
 def public_data_changed(*, withdrawal: bool = True) -> None:
     """Bump the generation once the current transaction commits (at once outside one)."""
     transaction.on_commit(lambda: bump_public_generation(withdrawal=withdrawal))
+
+
+def desk_generation() -> str:
+    """Changes whenever any record the desk shows is saved or deleted, in any state."""
+    return _token(DESK_GENERATION_KEY)
+
+
+def desk_fragment_timeout() -> int:
+    return 0 if settings.DEBUG else PAGE_TIMEOUT
+
+
+def desk_fragment_key(name: str, *parts) -> str:
+    """A cache key for a desk fragment that holds for the current desk generation only."""
+    digest = hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()
+    return f"desk-fragment:{name}:{desk_generation()}:{digest}"
+
+
+def _bump_desk_generation() -> None:
+    cache.set(DESK_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def desk_data_changed(**kwargs) -> None:
+    """Forget the desk's fragments: at once, so the rest of this request sees the change, and again on commit.
+
+    The second change is what makes it safe: a fragment rendered by another
+    request from the data as it was before the commit is left behind.
+    """
+    _bump_desk_generation()
+    transaction.on_commit(_bump_desk_generation)
 
 
 def _is_cacheable(request, *, shared: bool = False) -> bool:
@@ -261,8 +295,8 @@ def _actor_or_source_changed(sender, instance, created=False, **kwargs):
 
 
 def connect_invalidation() -> None:
-    """Bump the public generation whenever a public record changes (called from ClaimsConfig.ready)."""
-    from claims.models import Actor, Claim, Proposition, Stance
+    """Bump the public and desk generations whenever a record changes (called from ClaimsConfig.ready)."""
+    from claims.models import Actor, Claim, Proposition, Revision, Stance
     from sources.models import Source
 
     for model in (Claim, Proposition, Stance):
@@ -270,3 +304,6 @@ def connect_invalidation() -> None:
         post_delete.connect(_reviewable_deleted, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
     for model in (Actor, Source):
         post_save.connect(_actor_or_source_changed, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
+    for model in (Claim, Proposition, Stance, Revision, Actor, Source):
+        post_save.connect(desk_data_changed, sender=model, dispatch_uid=f"desk-cache-save-{model.__name__}")
+        post_delete.connect(desk_data_changed, sender=model, dispatch_uid=f"desk-cache-delete-{model.__name__}")

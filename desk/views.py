@@ -6,18 +6,27 @@ for its object. HTMX requests get the fragment that changed (a template partial,
 control also works without JavaScript.
 """
 
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import CharField, Count, Prefetch, Q, Value
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import push_url
 
+from claims.caching import desk_fragment_key, desk_fragment_timeout
 from claims.models import Actor, Claim, Proposition, ReviewError, ReviewState, Revision, Side, StaleEdit, Stance
 from desk import matching
 from desk.access import analyst_required, is_partial_request, refusal
@@ -41,7 +50,9 @@ from desk.submission import Submitted, board_drafts, source_drafts, submit_board
 from sources.anchoring import AnchorError, anchor_quote
 from sources.models import Source
 
-HOME_LIST_LIMIT = 50
+# Records per list on desk home (each list links to all of them) and per page of a whole list.
+HOME_LIST_LIMIT = 10
+SECTION_PAGE_ROWS = 50
 STALE_MESSAGE = (
     "Someone else saved this {what} while you were editing it. Their version is shown below; your text is kept "
     "in the form. Save again to replace their version with yours, or cancel to keep theirs."
@@ -124,38 +135,67 @@ def _get_proposition(request, slug, *, for_edit: bool = False, for_revision: boo
 # Home
 
 
-@analyst_required
-@require_safe
-def home(request):
-    mine = {"created_by": request.user, "state__in": [ReviewState.DRAFT, ReviewState.PENDING, ReviewState.REJECTED]}
+@dataclass
+class DeskSection:
+    """One list of my work on desk home: its latest records and whether there are more."""
+
+    name: str
+    state: ReviewState
+    heading: str
+    records: list = field(default_factory=list)  # claims, stances, propositions and revisions, latest change first
+    more: bool = False
+
+
+# The lists of desk home, each also shown whole at ?show=<name>.
+SECTIONS = {
+    "rejected": (ReviewState.REJECTED, "Sent back to you"),
+    "drafts": (ReviewState.DRAFT, "Your drafts"),
+    "pending": (ReviewState.PENDING, "Waiting for review"),
+}
+
+
+def _latest_per_state(queryset, user, states, limit: int) -> list:
+    """The ``limit`` rows of ``queryset`` that ``user`` changed last in each of ``states``, in one query.
+
+    One id subquery per state, each read newest first from the author's
+    (created_by, -updated_at) index. A window function over the author's rows
+    sorts every one of them instead (25 ms for 2,500 drafts, against under 1 ms),
+    and so does the outer query if it filters on the author too.
+    """
+    mine = queryset.model.objects.filter(created_by=user).order_by("-updated_at")
+    latest = Q()
+    for state in states:
+        latest |= Q(pk__in=mine.filter(state=state).values("pk")[:limit])
+    return list(queryset.filter(latest).order_by())
+
+
+def _my_work(user, limit: int) -> dict[str, DeskSection]:
+    """Desk home's lists: my latest records in each state (one query per kind of record), and whether there are more."""
+    states = [state for state, _ in SECTIONS.values()]
     records = [
-        *Claim.objects.filter(**mine)
-        .select_related("source", "claimant")
-        .defer("source__text")
-        .order_by("-updated_at")[:HOME_LIST_LIMIT],
-        *Stance.objects.filter(**mine)
-        .select_related("proposition", "claim__claimant")
-        .order_by("-updated_at")[:HOME_LIST_LIMIT],
-        *Proposition.objects.filter(**mine).order_by("-updated_at")[:HOME_LIST_LIMIT],
+        *_latest_per_state(
+            Claim.objects.select_related("source", "claimant").defer("source__text"), user, states, limit + 1
+        ),
+        *_latest_per_state(Stance.objects.select_related("proposition", "claim__claimant"), user, states, limit + 1),
+        *_latest_per_state(Proposition.objects.all(), user, states, limit + 1),
+        *_my_revisions(user, limit + 1),
     ]
-    records.sort(key=lambda record: record.updated_at, reverse=True)
-    by_state = {state: [r for r in records if r.state == state] for state in ReviewState}
-    context = {
-        "drafts": by_state[ReviewState.DRAFT],
-        "pending": by_state[ReviewState.PENDING],
-        "rejected": by_state[ReviewState.REJECTED],
-        "propositions": Proposition.objects.order_by("-updated_at", "-pk")[:10],
-        "sources": Source.objects.defer("text").order_by("-created_at", "-pk")[:10],
-        **_my_revisions(request.user),
-    }
-    return render(request, "desk/home.html", context)
+    records.sort(key=lambda record: (record.updated_at, record.pk), reverse=True)
+    sections = {name: DeskSection(name, state, heading) for name, (state, heading) in SECTIONS.items()}
+    by_state = {section.state: section for section in sections.values()}
+    for record in records:
+        section = by_state[record.state]
+        if len(section.records) < limit:
+            section.records.append(record)
+        else:
+            section.more = True
+    return sections
 
 
-def _my_revisions(user) -> dict:
-    """My proposed changes waiting for review, and those a reviewer rejected (with the reason)."""
-    revisions = list(
-        Revision.objects.filter(created_by=user, state__in=[ReviewState.PENDING, ReviewState.REJECTED])
-        .prefetch_related(
+def _my_revisions(user, limit: int) -> list:
+    """My proposed changes waiting for review, and those a reviewer rejected (with the reason), latest first."""
+    return _latest_per_state(
+        Revision.objects.prefetch_related(
             GenericPrefetch(
                 "record",
                 [
@@ -164,13 +204,85 @@ def _my_revisions(user) -> dict:
                     Proposition.objects.all(),
                 ],
             )
-        )
-        .order_by("-updated_at", "-pk")[:HOME_LIST_LIMIT]
+        ),
+        user,
+        [ReviewState.PENDING, ReviewState.REJECTED],
+        limit,
     )
-    return {
-        "pending_revisions": [revision for revision in revisions if revision.state == ReviewState.PENDING],
-        "rejected_revisions": [revision for revision in revisions if revision.state == ReviewState.REJECTED],
+
+
+def _my_section_page(user, section: DeskSection, number) -> Page:
+    """One page of everything of mine in ``section``'s state, latest change first, across kinds (a union query)."""
+    kinds = [Claim, Stance, Proposition] + ([Revision] if section.state != ReviewState.DRAFT else [])
+    rows = [
+        model.objects.filter(created_by=user, state=section.state)
+        .order_by()
+        .annotate(kind=Value(model._meta.model_name, output_field=CharField()))
+        .values_list("kind", "pk", "updated_at")
+        for model in kinds
+    ]
+    union = rows[0].union(*rows[1:], all=True).order_by("-updated_at", "-pk")
+    page = Paginator(union, SECTION_PAGE_ROWS).get_page(number)
+    loaded = {
+        "claim": Claim.objects.select_related("source", "claimant").defer("source__text"),
+        "stance": Stance.objects.select_related("proposition", "claim__claimant"),
+        "proposition": Proposition.objects.all(),
+        "revision": Revision.objects.prefetch_related(
+            GenericPrefetch(
+                "record",
+                [
+                    Claim.objects.select_related("claimant", "source").defer("source__text"),
+                    Stance.objects.select_related("proposition", "claim__claimant"),
+                    Proposition.objects.all(),
+                ],
+            )
+        ),
     }
+    wanted = {kind: [pk for row_kind, pk, _ in page.object_list if row_kind == kind] for kind in loaded}
+    records = {kind: loaded[kind].in_bulk(pks) for kind, pks in wanted.items() if pks}
+    page.object_list = [records[kind][pk] for kind, pk, _ in page.object_list]
+    return page
+
+
+@analyst_required
+@require_safe
+def home(request):
+    """Desk home: my latest work in each state, recent propositions and sources; ``?show=`` lists one state whole.
+
+    The lists are a fragment kept per user for the current desk generation, so
+    they are read again only after something the desk shows has changed.
+    """
+    show = request.GET.get("show")
+    if show is not None and show not in SECTIONS:
+        raise Http404("There is no such list on the desk: choose drafts, pending or rejected.")
+    context = {
+        "fragment": desk_fragment_key("home", request.user.pk, request.get_full_path()),
+        "fragment_timeout": desk_fragment_timeout(),
+    }
+    if show:
+        state, heading = SECTIONS[show]
+        section = DeskSection(show, state, heading)
+        context |= {
+            "section": section,
+            "page": SimpleLazyObject(lambda: _my_section_page(request.user, section, request.GET.get("page"))),
+        }
+        return render(request, "desk/home.html", context)
+    sections = SimpleLazyObject(lambda: _my_work(request.user, HOME_LIST_LIMIT))
+    context |= {
+        "sections": sections,
+        "drafts": SimpleLazyObject(lambda: sections["drafts"].records),
+        "pending": SimpleLazyObject(lambda: [r for r in sections["pending"].records if not isinstance(r, Revision)]),
+        "rejected": SimpleLazyObject(lambda: [r for r in sections["rejected"].records if not isinstance(r, Revision)]),
+        "pending_revisions": SimpleLazyObject(
+            lambda: [r for r in sections["pending"].records if isinstance(r, Revision)]
+        ),
+        "rejected_revisions": SimpleLazyObject(
+            lambda: [r for r in sections["rejected"].records if isinstance(r, Revision)]
+        ),
+        "propositions": SimpleLazyObject(lambda: list(Proposition.objects.order_by("-updated_at", "-pk")[:10])),
+        "sources": SimpleLazyObject(lambda: list(Source.objects.defer("text").order_by("-created_at", "-pk")[:10])),
+    }
+    return render(request, "desk/home.html", context)
 
 
 # ---------------------------------------------------------------------------
@@ -457,14 +569,48 @@ def _side_counts(proposition: Proposition):
     return [(side, counts.get(side, 0)) for side in Side]
 
 
+# Stands in the cached board columns for the CSRF token of whoever is served them.
+CSRF_TOKEN_SLOT = "csrf-token-slot-b6e1f0"  # noqa: S105 - a placeholder, not a secret
+
+
+def _board_columns_html(request, proposition: Proposition, columns) -> SafeString:
+    """The board's columns, rendered once per desk generation and shared by every analyst.
+
+    The cards' forms hold a CSRF token, which is each visitor's own: the
+    columns are rendered with a slot in its place, and each request fills in
+    its own token.
+    """
+    context = {"proposition": proposition, "columns": columns, "csrf_token": CSRF_TOKEN_SLOT}
+    html = _desk_cached(
+        desk_fragment_key("board-columns", proposition.pk), lambda: render_to_string("desk/board.html#columns", context)
+    )
+    return mark_safe(html.replace(CSRF_TOKEN_SLOT, get_token(request)))  # noqa: S308 - rendered with autoescape
+
+
+def _desk_cached(key: str, compute):
+    """``compute()``, kept under ``key`` (a desk_fragment_key) until the desk generation changes."""
+    timeout = desk_fragment_timeout()
+    value = cache.get(key) if timeout else None
+    if value is None:
+        value = compute()
+        if timeout:
+            cache.set(key, value, timeout)
+    return value
+
+
 def _board_context(request, proposition: Proposition, **extra) -> dict:
     query = request.GET.get("q", "").strip()
+    columns = SimpleLazyObject(lambda: _board_columns(proposition))
     return {
         "proposition": proposition,
-        "columns": _board_columns(proposition),
+        "columns": columns,
+        "columns_html": _board_columns_html(request, proposition, columns),
         "query": query,
         "results": matching.search_claims(query, not_on=proposition) if query else [],
-        "my_drafts": sum(len(group) for group in board_drafts(proposition, request.user)),
+        "my_drafts": _desk_cached(
+            desk_fragment_key("board-drafts", proposition.pk, request.user.pk),
+            lambda: _my_draft_count(proposition, request.user),
+        ),
         "sides": Side.choices,
         **extra,
     }

@@ -1,8 +1,12 @@
 """The proposition board: columns by side, adding, moving, editing, removing and submitting stances."""
 
+import re
+
+from django.test import Client
 from django.urls import reverse
 
 from claims.models import FieldChange, Proposition, ReviewState, Side, Stance
+from desk.views import CSRF_TOKEN_SLOT
 from tests.base import approve, make_claim
 from tests.desk.base import HTMX, DeskTestCase, htmx_target
 
@@ -351,3 +355,57 @@ class PropositionFormTests(DeskTestCase):
         approve(self.proposition, self.reviewer)
         response = self.client.get(reverse("desk:proposition_edit", args=[self.proposition.slug]))
         self.assertEqual(response.status_code, 403)
+
+
+class BoardColumnsCacheTests(DeskTestCase):
+    """The board's cards are rendered once for every analyst; each still gets forms carrying their own CSRF token."""
+
+    def board_with_csrf(self, user):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        response = client.get(self.board_url())
+        return client, response
+
+    def move_form_token(self, response) -> str:
+        action = re.escape(reverse("desk:stance_move", args=[self.stance.pk]))
+        form = re.search(
+            rf'action="{action}".*?name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode(), re.S
+        )
+        return form[1]
+
+    def test_a_card_rendered_for_one_analyst_posts_with_anothers_token(self):
+        self.board_with_csrf(self.analyst)
+        client, response = self.board_with_csrf(self.other_analyst)
+
+        token = self.move_form_token(response)
+        moved = client.post(reverse("desk:stance_move", args=[self.stance.pk]), {
+            "side": Side.DISPUTES, "version": self.stance.version, "csrfmiddlewaretoken": token,
+        })  # fmt: skip
+
+        self.assertEqual(moved.status_code, 302)
+        self.stance.refresh_from_db()
+        self.assertEqual(self.stance.side, Side.DISPUTES)
+
+    def test_the_token_slot_never_reaches_the_page(self):
+        self.board_with_csrf(self.analyst)
+        _, response = self.board_with_csrf(self.analyst)
+
+        self.assertNotContains(response, CSRF_TOKEN_SLOT)
+
+    def test_a_second_visit_reads_neither_the_cards_nor_the_drafts(self):
+        self.login()
+        self.client.get(self.board_url())
+
+        with self.assertNumQueries(5):  # session, user, roles (desk and navigation), proposition
+            response = self.client.get(self.board_url())
+
+        self.assertContains(response, f'id="stance-{self.stance.pk}"')
+        self.assertContains(response, "Send my 3 drafts on this board to review")
+
+    def test_a_change_by_someone_else_shows_on_the_next_visit(self):
+        self.login()
+        self.client.get(self.board_url())
+        self.stance.note = "Checked against the original."
+        self.stance.save_edit(expected_version=self.stance.version, fields=["note"], by=self.other_analyst)
+
+        self.assertContains(self.client.get(self.board_url()), "Checked against the original.")

@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from claims.models import Proposition, Side, Stance
+from desk.views import HOME_LIST_LIMIT, SECTION_PAGE_ROWS
 from tests.base import approve, make_claim, make_source
 from tests.desk.base import DeskTestCase
 
@@ -95,3 +96,68 @@ class DeskHomeTests(DeskTestCase):
         self.login(self.other_analyst)
         response = self.client.get(self.url)
         self.assertEqual((response.context["pending_revisions"], response.context["rejected_revisions"]), ([], []))
+
+
+class DeskHomeListsTests(DeskTestCase):
+    """Each list on desk home shows the latest few and links to all of them."""
+
+    url = reverse("desk:home")
+
+    def setUp(self):
+        self.login()
+        self.pending = make_claim(self.source, "Its chief spokesman said", self.taliban, self.analyst)
+        self.pending.submit(self.analyst)
+        self.drafts = [
+            Proposition.objects.create(statement=f"Draft statement {n}", created_by=self.analyst)
+            for n in range(HOME_LIST_LIMIT + 2)
+        ]
+
+    def test_a_long_list_shows_the_latest_and_links_to_all(self):
+        response = self.client.get(self.url)
+
+        drafts = response.context["drafts"]
+        self.assertEqual(len(drafts), HOME_LIST_LIMIT)
+        self.assertEqual(drafts[0], self.drafts[-1])
+        self.assertContains(response, f'<a href="{self.url}?show=drafts">All your drafts</a>')
+
+    def test_older_work_in_another_state_is_not_crowded_out(self):
+        response = self.client.get(self.url)
+
+        self.assertEqual(response.context["pending"], [self.pending])
+        self.assertNotContains(response, "All that is waiting for review")
+
+    def test_a_whole_list_shows_everything_in_that_state(self):
+        response = self.client.get(self.url, {"show": "drafts"})
+
+        self.assertContains(response, f"{HOME_LIST_LIMIT + 5} records")  # the propositions, the claim and the stance
+        self.assertContains(response, "Draft statement 0")
+        self.assertContains(response, reverse("desk:claim_edit", args=[self.claim.pk]))
+        self.assertNotContains(response, "Its chief spokesman said")
+
+    def test_a_whole_list_comes_a_page_at_a_time(self):
+        for n in range(SECTION_PAGE_ROWS):
+            Proposition.objects.create(statement=f"More {n}", created_by=self.analyst)
+
+        response = self.client.get(self.url, {"show": "drafts", "page": 2})
+
+        self.assertEqual(len(response.context["page"].object_list), HOME_LIST_LIMIT + 5)
+        self.assertContains(response, '<a rel="prev" href="?show=drafts&amp;page=1">')
+
+    def test_an_unknown_list_is_a_readable_404(self):
+        response = self.client.get(self.url, {"show": "everything"})
+
+        self.assertContains(response, "There is no such list on the desk", status_code=404)
+
+    def test_a_new_draft_shows_at_once(self):
+        self.client.get(self.url)
+        newest = Proposition.objects.create(statement="Just written", created_by=self.analyst)
+
+        self.assertEqual(self.client.get(self.url).context["drafts"][0], newest)
+
+    def test_the_lists_are_kept_until_something_changes(self):
+        self.client.get(self.url)
+
+        with self.assertNumQueries(4):  # session, user, the analyst's roles (for the desk and the navigation)
+            response = self.client.get(self.url)
+
+        self.assertContains(response, f"Draft statement {HOME_LIST_LIMIT + 1}")
