@@ -1,8 +1,9 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from claims.caching import cached_public_page
+from claims.caching import cached_public_page, fragment_cache_context
 from search.forms import SearchForm
 from search.query import cached_find, load_results, parse_query
 
@@ -19,5 +20,7 @@ def results(request):
     page = Paginator(found.hits, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "query": text, "parsed": query, "every_term": found.every_term, "page": page}
     context["has_terms"] = bool(query)
-    context["results"] = load_results(page.object_list)
+    # Read only when the results fragment (kept per public data generation) has to be rendered.
+    context["results"] = SimpleLazyObject(lambda: load_results(page.object_list))
+    context |= fragment_cache_context()
     return render(request, "search/results.html", context)

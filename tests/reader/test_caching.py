@@ -434,6 +434,7 @@ class LoggedInFragmentsTest(ReaderTestCase):
             reverse("claims:home"): 3,
             reverse("claims:contradictions"): 3,
             reverse("claims:contradictions") + "?page=1&sort=claims": 3,
+            reverse("search:results") + "?q=shelter": 3,
             self.proposition.get_absolute_url(): 4,
             self.pakistan.get_absolute_url(): 4,
             claim.source.get_absolute_url(): 4,
