@@ -116,6 +116,25 @@ def cached_for_generation(name: str, compute, timeout: int = PAGE_TIMEOUT):
     return value
 
 
+def cached_between_withdrawals(name: str, compute, max_age: float = GRACE_SECONDS):
+    """``compute()``, kept until something is withdrawn, or for at most ``max_age`` seconds while records are only added.
+
+    For suggestions derived from every public record that are costly to read
+    (the filters' years, actors and sources): in a burst of approvals they are
+    read again every ``max_age`` seconds rather than after each approval. They
+    never outlive a withdrawal, so nothing withdrawn is ever suggested.
+    """
+    key, generation = f"{name}:{withdrawal_token()}", public_generation()
+    kept = cache.get(key)
+    if kept is not None:
+        computed_at, computed_under, value = kept
+        if computed_under == generation or time.time() - computed_at <= max_age:
+            return value
+    value = compute()
+    cache.set(key, (time.time(), generation, value), PAGE_TIMEOUT)
+    return value
+
+
 def fragment_cache_context() -> dict:
     """Template context for ``{% cache fragment_timeout name ... public_generation %}``.
 

@@ -14,7 +14,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 
-from claims.caching import cached_for_generation
+from claims.caching import cached_between_withdrawals, cached_for_generation
 from claims.models import Actor, Claim, Proposition, ReviewState, Side, Stance
 from sources.models import Source
 
@@ -131,8 +131,8 @@ def _filter_choices() -> FilterChoices:
 
 
 def filter_choices() -> FilterChoices:
-    """The filter choices, computed once per public data generation (three queries over every claim)."""
-    return cached_for_generation("contradiction-filter-choices", _filter_choices)
+    """The filter choices: three queries over every claim, so read at most every few seconds in a burst of approvals."""
+    return cached_between_withdrawals("contradiction-filter-choices", _filter_choices)
 
 
 class ContradictionFilterForm(forms.Form):

@@ -17,7 +17,8 @@ from claims.caching import (
     page_cache_key,
     render_lock_key,
 )
-from claims.models import Proposition, ReviewState
+from claims.models import Actor, Claim, Proposition, ReviewState
+from claims.public import filter_choices
 from tests.base import PASSWORD
 from tests.reader.builders import ReaderTestCase
 
@@ -488,3 +489,46 @@ class LoggedInFragmentsTest(ReaderTestCase):
         ):
             with self.subTest(url=url):
                 self.assertContains(self.client.get(url), "Its chief spokesman said")
+
+
+class FilterSuggestionsTest(ReaderTestCase):
+    """The filters' suggestions (three queries over every claim) are read again every few seconds in a burst of approvals."""
+
+    def setUp(self):
+        super().setUp()
+        self.proposition = self.build_contradiction()
+        self.url = reverse("claims:contradictions")
+        self.speaker = Actor.objects.create(name="New speaker")
+
+    def suggested_actors(self) -> list[str]:
+        self.client.cookies["sessionid"] = "not-served-from-the-page-cache"
+        return [name for name, _ in self.client.get(self.url).context["form"].choices.actors]
+
+    def approve_a_claim_by_the_new_speaker(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            self.publish_claim(self.source, "Its chief spokesman said", self.speaker, self.proposition, "qualifies")
+
+    def test_an_approval_reaches_the_suggestions_within_the_grace_period(self):
+        self.suggested_actors()
+        self.approve_a_claim_by_the_new_speaker()
+
+        self.assertNotIn("New speaker", self.suggested_actors())
+        with mock.patch("claims.caching.time.time", return_value=time.time() + GRACE_SECONDS + 1):
+            self.assertIn("New speaker", self.suggested_actors())
+
+    def test_a_withdrawal_reaches_the_suggestions_at_once(self):
+        self.approve_a_claim_by_the_new_speaker()
+        self.assertIn("New speaker", self.suggested_actors())
+        claim = Claim.objects.get(claimant=self.speaker)
+
+        with self.captureOnCommitCallbacks(execute=True):
+            claim.return_to_draft(self.reviewer, reason="Wrong speaker")
+
+        self.assertNotIn("New speaker", self.suggested_actors())
+
+    def test_without_changes_the_suggestions_are_kept(self):
+        self.suggested_actors()
+
+        later = time.time() + GRACE_SECONDS + 1
+        with mock.patch("claims.caching.time.time", return_value=later), self.assertNumQueries(0):
+            filter_choices()
