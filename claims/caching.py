@@ -22,6 +22,17 @@ renders. With the file cache, ``add`` is not atomic across processes, so two
 workers may now and then render the same page at once: that costs a render,
 never a wrong page.
 
+Finer invalidation (scopes). The pages of one proposition, actor or source
+rebuild their main part from fragments kept under a *scope token* of that
+record together with the withdrawal token (``scope_token``). An approval changes
+the scope tokens of the pages it adds to: its proposition's, the claim's
+claimant, reporter and source, every actor with a public stance on the
+proposition (their lists of opponents), and the affiliations of all of those
+(their lists of members). So an approval elsewhere leaves those fragments
+valid, while the parts of such a page that show every public record (related
+contradictions) and the page itself follow the public data generation as above.
+A withdrawal changes the withdrawal token and so every scope at once.
+
 Only requests without a session or messages cookie are served from or stored
 in the cache: a logged-in user sees their own navigation and CSRF token, and a
 page with a message is for one reader only. Documents that hold nothing for one
@@ -164,6 +175,65 @@ def public_data_changed(*, withdrawal: bool = True) -> None:
     transaction.on_commit(lambda: bump_public_generation(withdrawal=withdrawal))
 
 
+def scope_token(kind: str, pk: int) -> str:
+    """For fragments of the page of one proposition, actor or source: see "Finer invalidation" above.
+
+    ``kind`` is "proposition", "actor" or "source".
+    """
+    return f"{withdrawal_token()}:{_token(f'public-scope:{kind}:{pk}')}"
+
+
+def cached_for_scope(name: str, kind: str, pk: int, compute):
+    """``compute()``, kept for the scope of one proposition, actor or source (see ``scope_token``)."""
+    key = f"{name}:{scope_token(kind, pk)}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, PAGE_TIMEOUT)
+    return value
+
+
+def _bump_scopes(scopes: set[tuple[str, int]]) -> None:
+    cache.set_many({f"public-scope:{kind}:{pk}": uuid.uuid4().hex for kind, pk in scopes}, timeout=None)
+
+
+def _scopes_added_to(record) -> set[tuple[str, int]]:
+    """The pages whose own records an approval of ``record`` (a claim, stance or proposition) adds to."""
+    from claims.models import Actor, Claim, Proposition, Stance
+
+    public_stances = Stance.objects.filter(state=ReviewState.APPROVED)
+    if isinstance(record, Claim):
+        propositions = set(public_stances.filter(claim=record).values_list("proposition_id", flat=True))
+        claims = [(record.claimant_id, record.reported_by_id, record.source_id)]
+    elif isinstance(record, Stance):
+        propositions = {record.proposition_id}
+        claims = list(
+            Claim.objects.filter(pk=record.claim_id).values_list("claimant_id", "reported_by_id", "source_id")
+        )
+    elif isinstance(record, Proposition):
+        propositions = {record.pk}
+        on_it = public_stances.filter(proposition=record).values("claim_id")
+        claims = list(
+            Claim.objects.public().filter(pk__in=on_it).values_list("claimant_id", "reported_by_id", "source_id")
+        )
+    else:
+        raise TypeError(f"No public pages follow {type(record).__name__}")
+    actors = {actor for claimant, reporter, _ in claims for actor in (claimant, reporter) if actor}
+    # Everyone with a public stance on these propositions: their lists of opponents change.
+    sharing = public_stances.filter(proposition__in=propositions, claim__state=ReviewState.APPROVED)
+    actors |= set(sharing.values_list("claim__claimant_id", flat=True))
+    # Their affiliations: an actor who becomes public joins the list of members.
+    affiliations = Actor.objects.filter(pk__in=actors, affiliation__isnull=False).values_list(
+        "affiliation_id", flat=True
+    )
+    actors |= set(affiliations)
+    return (
+        {("proposition", pk) for pk in propositions}
+        | {("actor", pk) for pk in actors}
+        | {("source", source) for _, _, source in claims}
+    )
+
+
 def desk_generation() -> str:
     """Changes whenever any record the desk shows is saved or deleted, in any state."""
     return _token(DESK_GENERATION_KEY)
@@ -296,7 +366,11 @@ def _reviewable_saved(sender, instance, created=False, update_fields=None, **kwa
     # may have seen, and so does a return to draft (perhaps from approved).
     state_changed = bool(update_fields) and "state" in update_fields
     if instance.state == ReviewState.APPROVED:
-        public_data_changed(withdrawal=not (created or state_changed))
+        added = created or state_changed
+        if added:
+            scopes = _scopes_added_to(instance)
+            transaction.on_commit(lambda: _bump_scopes(scopes))
+        public_data_changed(withdrawal=not added)
     elif state_changed and instance.state == ReviewState.DRAFT:
         public_data_changed(withdrawal=True)
 

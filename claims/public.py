@@ -14,7 +14,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 
-from claims.caching import cached_between_withdrawals, cached_for_generation
+from claims.caching import cached_between_withdrawals, cached_for_scope
 from claims.models import Actor, Claim, Proposition, ReviewState, Side, Stance
 from sources.models import Source
 
@@ -73,15 +73,49 @@ def last_reviewed(proposition: Proposition, stances: list[Stance]) -> datetime |
     return max((t for t in times if t), default=None)
 
 
-def related_contradictions(proposition: Proposition, stances: list[Stance], *, limit: int = 5):
-    """Other contradictions with a claimant or a source in common with these stances."""
-    actor_ids = {s.claim.claimant_id for s in stances}
-    source_ids = {s.claim.source_id for s in stances}
-    claims = Claim.objects.public()
-    shared = _propositions_quoting(claims.filter(claimant__in=actor_ids)) | _propositions_quoting(
-        claims.filter(source__in=source_ids)
+def related_contradictions(proposition: Proposition, claims: set[tuple[int, int]], *, limit: int = 5):
+    """Other contradictions with a claimant or a source in common with these (claimant id, source id) pairs."""
+    actor_ids = {claimant for claimant, _ in claims}
+    source_ids = {source for _, source in claims}
+    public_claims = Claim.objects.public()
+    shared = _propositions_quoting(public_claims.filter(claimant__in=actor_ids)) | _propositions_quoting(
+        public_claims.filter(source__in=source_ids)
     )
     return list(Proposition.objects.contradictions().exclude(pk=proposition.pk).filter(shared)[:limit])
+
+
+class ContradictionPage:
+    """What a contradiction page shows, read from the database on first use.
+
+    The claims side by side are a fragment kept for the proposition's scope
+    (claims.caching.scope_token), the related contradictions one kept for the
+    public data generation: after an approval elsewhere only the latter is read
+    again, from the claimants and sources of the claims alone.
+    """
+
+    def __init__(self, proposition: Proposition):
+        self.proposition = proposition
+
+    @cached_property
+    def stances(self) -> list[Stance]:
+        return contradiction_stances(self.proposition)
+
+    @cached_property
+    def columns(self) -> list[tuple[Side, list[Stance]]]:
+        return side_columns(self.stances)
+
+    @cached_property
+    def last_reviewed(self) -> datetime | None:
+        return last_reviewed(self.proposition, self.stances)
+
+    @cached_property
+    def related(self) -> list[Proposition]:
+        if "stances" in self.__dict__:
+            claims = {(stance.claim.claimant_id, stance.claim.source_id) for stance in self.stances}
+        else:
+            on_it = Stance.objects.public().filter(proposition=self.proposition)
+            claims = set(on_it.values_list("claim__claimant_id", "claim__source_id"))
+        return related_contradictions(self.proposition, claims)
 
 
 # ---------------------------------------------------------------------------
@@ -315,9 +349,9 @@ class ActorPage:
     continue on the next page; its opponents are shown where it ends.
 
     The template keeps the part below the header in a fragment cache for the
-    current public data generation, so a logged-in reader's request (never
-    served from the page cache) runs these queries only when the fragment is
-    missing. The number of pages is kept for the generation too, for the title.
+    actor's scope (claims.caching.scope_token), so a request runs these queries
+    only when something was approved that this page shows, or withdrawn. The
+    number of pages is kept for the scope too, for the title.
     """
 
     def __init__(self, actor: Actor, page: str | None = None):
@@ -392,7 +426,7 @@ class ActorPage:
 
     @cached_property
     def page_count(self) -> int:
-        return cached_for_generation(f"actor-page-count:{self.actor.pk}", lambda: self.paginator.num_pages)
+        return cached_for_scope("actor-page-count", "actor", self.actor.pk, lambda: self.paginator.num_pages)
 
     @cached_property
     def number(self) -> int:

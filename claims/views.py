@@ -17,7 +17,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from claims import public
-from claims.caching import cached_for_generation, cached_public_page, fragment_cache_context
+from claims.caching import cached_for_scope, cached_public_page, fragment_cache_context, scope_token
 from claims.models import Actor, Proposition
 from claims.public_json import contradiction_json, contradiction_json_ld
 
@@ -76,20 +76,21 @@ def _site(request) -> str:
 @cached_public_page
 def contradiction(request, slug):
     proposition = _get_public_proposition(slug)
-    stances = SimpleLazyObject(lambda: public.contradiction_stances(proposition))
+    page = public.ContradictionPage(proposition)
+    scope = scope_token("proposition", proposition.pk)
 
     def head() -> dict:
-        last_reviewed = public.last_reviewed(proposition, stances)
-        json_ld = contradiction_json_ld(proposition, stances, last_reviewed, request.build_absolute_uri)
-        return {"last_reviewed": last_reviewed, "json_ld": json_ld}
+        json_ld = contradiction_json_ld(proposition, page.stances, page.last_reviewed, request.build_absolute_uri)
+        return {"last_reviewed": page.last_reviewed, "json_ld": json_ld}
 
     context = {
         "proposition": proposition,
         "permalink": request.build_absolute_uri(proposition.get_absolute_url()),
-        "stances": stances,
-        "columns": SimpleLazyObject(lambda: public.side_columns(stances)),
-        "related": SimpleLazyObject(lambda: public.related_contradictions(proposition, stances)),
-        **cached_for_generation(f"contradiction-head:{proposition.pk}:{_site(request)}", head),
+        "stances": SimpleLazyObject(lambda: page.stances),
+        "columns": SimpleLazyObject(lambda: page.columns),
+        "related": SimpleLazyObject(lambda: page.related),
+        "scope": scope,
+        **cached_for_scope(f"contradiction-head:{_site(request)}", "proposition", proposition.pk, head),
         **fragment_cache_context(),
     }
     return render(request, "claims/contradiction.html", context)
@@ -110,5 +111,10 @@ def contradiction_data(request, slug):
 def actor(request, slug):
     actor = _get_public_actor(slug)
     actor_page = public.ActorPage(actor, request.GET.get("page"))
-    context = {"actor": actor, "actor_page": actor_page, **fragment_cache_context()}
+    context = {
+        "actor": actor,
+        "actor_page": actor_page,
+        "scope": scope_token("actor", actor.pk),
+        **fragment_cache_context(),
+    }
     return render(request, "claims/actor.html", context)

@@ -19,7 +19,7 @@ from claims.caching import (
 )
 from claims.models import Actor, Claim, Proposition, ReviewState
 from claims.public import filter_choices
-from tests.base import PASSWORD
+from tests.base import PASSWORD, approve, make_source
 from tests.reader.builders import ReaderTestCase
 
 
@@ -532,3 +532,89 @@ class FilterSuggestionsTest(ReaderTestCase):
         later = time.time() + GRACE_SECONDS + 1
         with mock.patch("claims.caching.time.time", return_value=later), self.assertNumQueries(0):
             filter_choices()
+
+
+class ScopedFragmentsTest(ReaderTestCase):
+    """The pages of one proposition, actor or source keep their own records' fragments until an approval adds to them."""
+
+    def setUp(self):
+        super().setUp()
+        self.proposition = self.build_contradiction()
+        self.client.force_login(self.analyst)
+
+    def commit(self, change):
+        with self.captureOnCommitCallbacks(execute=True):
+            return change()
+
+    def test_an_approval_elsewhere_leaves_the_claims_of_a_contradiction_as_they_were_read(self):
+        url = self.proposition.get_absolute_url()
+        self.client.get(url)
+        other_source = make_source(text="Elsewhere, someone said something else entirely.", title="Elsewhere")
+        other = self.publish_proposition("Something else.")
+        self.commit(
+            lambda: self.publish_claim(
+                other_source, "someone said something", Actor.objects.create(name="Someone"), other
+            )
+        )
+
+        with CaptureQueriesContext(connection) as captured:
+            response = self.client.get(url)
+
+        # Session, user, roles; the proposition; the claimants and sources of its claims, then related contradictions.
+        self.assertEqual(len(captured), 6, [q["sql"][:90] for q in captured])
+        self.assertContains(response, "they do not provide support")
+
+    def test_a_stance_against_an_actor_reaches_their_page_at_once(self):
+        url = self.pakistan.get_absolute_url()
+        self.client.get(url)
+        kabul = Actor.objects.create(name="Kabul spokesman")
+
+        self.commit(
+            lambda: self.publish_claim(self.source, "Its chief spokesman said", kabul, self.proposition, "disputes")
+        )
+
+        self.assertContains(self.client.get(url), f'<a href="{kabul.get_absolute_url()}">Kabul spokesman</a>')
+
+    def test_a_new_member_reaches_their_affiliations_page_at_once(self):
+        url = self.pakistan.get_absolute_url()
+        self.client.get(url)
+        office = Actor.objects.create(name="Foreign Office", affiliation=self.pakistan)
+
+        self.commit(lambda: self.publish_claim(self.source, "Its chief spokesman said", office))
+
+        self.assertContains(self.client.get(url), "Speaking for Government of Pakistan")
+
+    def test_a_claim_approved_again_comes_back_to_its_pages(self):
+        claim = self.proposition.stances.get(side="disputes").claim
+        self.commit(lambda: claim.return_to_draft(self.reviewer, reason="Check it"))
+        pages = [self.proposition.get_absolute_url(), self.taliban.get_absolute_url(), self.source.get_absolute_url()]
+        for url in (pages[0], pages[2]):
+            self.assertNotContains(self.client.get(url), f'id="claim-{claim.pk}"')
+
+        self.commit(lambda: approve(claim, self.reviewer))
+
+        for url in pages:
+            with self.subTest(url=url):
+                self.assertContains(self.client.get(url), f'id="claim-{claim.pk}"')
+
+    def test_a_proposition_approved_again_comes_back_to_the_actors_pages(self):
+        self.commit(lambda: self.proposition.return_to_draft(self.reviewer, reason="Reword it"))
+        url = self.pakistan.get_absolute_url()
+        self.assertNotContains(self.client.get(url), "The Afghan Taliban shelter the TTP.")
+
+        self.commit(lambda: approve(self.proposition, self.reviewer))
+
+        self.assertContains(self.client.get(url), "The Afghan Taliban shelter the TTP.")
+
+    def test_a_withdrawal_leaves_no_scoped_fragment_behind(self):
+        claim = self.proposition.stances.get(side="supports").claim
+        pages = [self.proposition.get_absolute_url(), self.pakistan.get_absolute_url(), self.source.get_absolute_url()]
+        for url in pages:
+            self.assertContains(self.client.get(url), f'id="claim-{claim.pk}"')
+
+        self.commit(lambda: claim.return_to_draft(self.reviewer, reason="Misattributed"))
+
+        for url in (pages[0], pages[2]):
+            with self.subTest(url=url):
+                self.assertNotContains(self.client.get(url), f'id="claim-{claim.pk}"')
+        self.assertEqual(self.client.get(pages[1]).status_code, 404)  # Pakistan has no public claim left
