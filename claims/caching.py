@@ -31,7 +31,12 @@ proposition (their lists of opponents), and the affiliations of all of those
 (their lists of members). So an approval elsewhere leaves those fragments
 valid, while the parts of such a page that show every public record (related
 contradictions) and the page itself follow the public data generation as above.
-A withdrawal changes the withdrawal token and so every scope at once.
+A withdrawal changes the withdrawal token and so every scope at once. Scope
+tokens change before the generation does, so a page rendered for the new
+generation never reuses a fragment of the old scope.
+
+The filters' suggestions, read from every claim, are kept between withdrawals
+for at most GRACE_SECONDS while approvals come in (``cached_between_withdrawals``).
 
 Only requests without a session or messages cookie are served from or stored
 in the cache: a logged-in user sees their own navigation and CSRF token, and a
