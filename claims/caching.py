@@ -59,11 +59,19 @@ With DEBUG on nothing is cached, so an edited template shows at once.
 
 Each cached page keeps an ETag (hash of the body) and Last-Modified (when it was
 rendered); a reader who already has it gets 304 Not Modified.
+
+Each worker process also keeps the pages it served last in memory (``NearCache``,
+bounded in bytes). A page kept there is served only while its generation is the
+current one, which is read from the shared cache on every request, so it is
+exactly as fresh as the shared copy; it saves reading and unpickling the page
+(up to a few hundred KB) from the shared cache on every hit.
 """
 
 import hashlib
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
 
@@ -102,6 +110,47 @@ class CachedPage:
     @property
     def age(self) -> float:
         return time.time() - self.rendered_at
+
+
+class NearCache:
+    """A per-process, thread-safe LRU of cached pages, bounded by the total size of their bodies."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._pages: OrderedDict[str, CachedPage] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str, generation: str) -> CachedPage | None:
+        """The page kept for ``key`` if it was rendered under ``generation``."""
+        with self._lock:
+            page = self._pages.get(key)
+            if page is None or page.generation != generation:
+                return None
+            self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: CachedPage) -> None:
+        size = len(page.content)
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.content)
+            self._pages[key] = page
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, evicted = self._pages.popitem(last=False)
+                self._bytes -= len(evicted.content)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+
+near_pages = NearCache(max_bytes=settings.PUBLIC_PAGE_MEMORY_BYTES)
 
 
 def _token(key: str) -> str:
@@ -319,6 +368,7 @@ def _fresh_or_stale(view, request, args, kwargs, key: str, generation: str, late
         response, page = _render_for_cache(view, request, args, kwargs, generation)
         if page is not None:
             cache.set(key, page, PAGE_TIMEOUT)
+            near_pages.put(key, page)
         return response, page
     finally:
         if locked and cache.get(lock_key) == holder:
@@ -328,7 +378,11 @@ def _fresh_or_stale(view, request, args, kwargs, key: str, generation: str, late
 def _serve_cached(view, request, args, kwargs, vary: tuple[str, ...]):
     request._csp_nonce = None  # see the module docstring
     key, generation = page_cache_key(request), public_generation()
-    page = cache.get(key)
+    page = near_pages.get(key, generation)
+    if page is None:
+        page = cache.get(key)
+        if page is not None and page.generation == generation:
+            near_pages.put(key, page)
     if page is not None and page.generation == generation:
         response = HttpResponse(page.content, content_type=page.content_type)
     else:

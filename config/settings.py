@@ -127,6 +127,14 @@ else:
         }
     }
 
+# Each worker keeps the public pages it served last in memory, up to this many bytes of
+# page bodies, and serves them while their generation is current (claims/caching.py).
+PUBLIC_PAGE_MEMORY_BYTES = env_int("PUBLIC_PAGE_MEMORY_BYTES", 32 * 1024 * 1024)
+
+# Sessions are read from the shared cache and written through to the database, so a
+# logged-in request does not query the database for its session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

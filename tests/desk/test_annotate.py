@@ -64,14 +64,14 @@ class AnnotatePageTests(DeskTestCase):
         self.assertContains(response, 'role="document" tabindex="0" aria-labelledby="text-heading"')
 
     def test_its_query_count_does_not_grow_with_the_claims(self):
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             self.client.get(self.url)
         for quote in ("Pakistan claims", "the Taliban insists", SPOKESMAN):
             claim = make_claim(self.source, quote, self.taliban, self.analyst)
             Stance.objects.create(
                 claim=claim, proposition=self.proposition, side=Side.DISPUTES, created_by=self.analyst
             )
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             self.client.get(self.url)
 
     def test_an_unknown_source_is_a_readable_404(self):
@@ -200,7 +200,7 @@ class AnchorPreviewTests(DeskTestCase):
 
     def test_it_shows_where_the_quote_anchors_with_its_context(self):
         start = self.source.text.index(SPOKESMAN)
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(3):
             response = self.client.get(self.url, {"quote": SPOKESMAN}, **HTMX)
         self.assertContains(response, f"Anchored at characters {start}–{start + len(SPOKESMAN)}")
         self.assertContains(response, f'<input type="hidden" name="start" value="{start}">')

@@ -29,14 +29,14 @@ class BoardPageTests(DeskTestCase):
         self.assertContains(response, "The Afghan Taliban shelter the TTP.")
 
     def test_its_query_count_does_not_grow_with_the_stances(self):
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             self.client.get(self.board_url())
         for quote in ("Pakistan claims", "the Taliban insists", SPOKESMAN):
             claim = make_claim(self.source, quote, self.taliban, self.analyst)
             Stance.objects.create(
                 claim=claim, proposition=self.proposition, side=Side.DISPUTES, created_by=self.analyst
             )
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(7):
             self.client.get(self.board_url())
 
     def test_an_unknown_proposition_is_a_readable_404(self):
@@ -45,7 +45,7 @@ class BoardPageTests(DeskTestCase):
 
     def test_searching_finds_claims_not_yet_on_the_board(self):
         other = make_claim(self.source, SPOKESMAN, self.taliban, self.analyst)
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             response = self.client.get(self.board_url(), {"q": "taliban"}, **htmx_target("claim-results"))
         self.assertEqual(response.context["results"], [other])
         self.assertNotContains(response, "<html")
@@ -97,7 +97,7 @@ class MoveStanceTests(DeskTestCase):
         self.assertEqual((self.stance.side, self.stance.version), ("disputes", 2))
 
     def test_over_htmx_only_the_card_and_the_counts_change(self):
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(9):
             response = self.client.post(self.url, {"side": "qualifies", "version": 1}, **HTMX)
         self.assertContains(response, 'hx-swap-oob="beforeend:#stances-qualifies"')
         self.assertContains(response, f'id="stance-{self.stance.pk}"')
@@ -396,7 +396,7 @@ class BoardColumnsCacheTests(DeskTestCase):
         self.login()
         self.client.get(self.board_url())
 
-        with self.assertNumQueries(5):  # session, user, roles (desk and navigation), proposition
+        with self.assertNumQueries(4):  # user, roles (desk, navigation), proposition
             response = self.client.get(self.board_url())
 
         self.assertContains(response, f'id="stance-{self.stance.pk}"')

@@ -32,7 +32,7 @@ class ClaimRevisionTests(DeskTestCase):
         self.assertContains(response, "Propose a change")
 
     def test_over_htmx_the_form_opens_in_the_claim_panel(self):
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             response = self.client.get(self.url, **HTMX)
         self.assertContains(response, 'id="claim-panel"')
         self.assertContains(response, f'name="version" value="{self.public.version}"')
@@ -172,7 +172,7 @@ class StanceRevisionTests(DeskTestCase):
         self.assertContains(response, f'href="{self.url}"')
 
     def test_over_htmx_the_card_turns_into_the_form(self):
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             response = self.client.get(self.url, **HTMX)
         self.assertContains(response, f'id="stance-{self.public.pk}"')
         self.assertContains(response, 'name="side"')
@@ -217,7 +217,7 @@ class PropositionRevisionTests(DeskTestCase):
         self.assertContains(response, f'href="{self.url}"')
 
     def test_over_htmx_the_header_turns_into_the_form(self):
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             response = self.client.get(self.url, **HTMX)
         self.assertContains(response, 'id="board-header"')
 

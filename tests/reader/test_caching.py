@@ -13,6 +13,8 @@ from claims.caching import (
     GENERATION_KEY,
     GRACE_SECONDS,
     WITHDRAWAL_KEY,
+    CachedPage,
+    NearCache,
     cached_public_page,
     page_cache_key,
     render_lock_key,
@@ -83,6 +85,51 @@ class AnonymousPageCacheTest(ReaderTestCase):
         for callback in callbacks:
             callback()
         self.assertNotEqual(cache.get(GENERATION_KEY), generation)
+
+
+class NearCacheTest(ReaderTestCase):
+    """Each worker keeps the pages it served last in memory, valid only for their generation."""
+
+    def setUp(self):
+        super().setUp()
+        self.proposition = self.build_contradiction()
+        self.url = self.proposition.get_absolute_url()
+
+    def shared_key(self):
+        return page_cache_key(RequestFactory().get(self.url))
+
+    def test_a_page_this_worker_served_is_not_read_from_the_shared_cache_again(self):
+        first = self.client.get(self.url)
+        cache.delete(self.shared_key())
+
+        with self.assertNumQueries(0), mock.patch.object(cache, "get", wraps=cache.get) as reads:
+            second = self.client.get(self.url)
+
+        self.assertEqual(second["ETag"], first["ETag"])
+        self.assertNotIn(mock.call(self.shared_key()), reads.call_args_list)
+
+    def test_the_kept_page_is_not_served_once_the_generation_changes(self):
+        self.client.get(self.url)
+        quote = "they are not responsible for Pakistan’s internal security issues"
+        with self.captureOnCommitCallbacks(execute=True):  # the generation changes once the approval commits
+            self.publish_claim(self.source, quote, self.taliban, self.proposition, "disputes")
+
+        response = self.client.get(self.url)
+
+        self.assertContains(response, quote)
+
+    def test_it_keeps_at_most_its_size_in_bytes_evicting_the_least_recently_used(self):
+        near = NearCache(max_bytes=10)
+        page = lambda body: CachedPage(body, "text/html", '"e"', time.time(), "g1", "w1")  # noqa: E731
+        near.put("a", page(b"aaaa"))
+        near.put("b", page(b"bbbb"))
+        self.assertIsNotNone(near.get("a", "g1"))  # "a" is now the most recently used
+        near.put("c", page(b"cccc"))
+
+        self.assertEqual([near.get(key, "g1") is not None for key in "abc"], [True, False, True])
+        self.assertIsNone(near.get("a", "g2"))  # another generation: not served
+        near.put("big", page(b"x" * 11))
+        self.assertIsNone(near.get("big", "g1"))  # larger than the whole budget: never kept
 
 
 class ConditionalGetTest(ReaderTestCase):
@@ -430,15 +477,16 @@ class LoggedInFragmentsTest(ReaderTestCase):
         super().setUp()
         self.proposition = self.build_contradiction()
         claim = self.proposition.stances.first().claim
-        # Session, user and their roles (for the navigation), plus the page's own record where it has one.
+        # The user and their roles (for the navigation), plus the page's own record where it has one;
+        # the session comes from the cache.
         self.pages = {
-            reverse("claims:home"): 3,
-            reverse("claims:contradictions"): 3,
-            reverse("claims:contradictions") + "?page=1&sort=claims": 3,
-            reverse("search:results") + "?q=shelter": 3,
-            self.proposition.get_absolute_url(): 4,
-            self.pakistan.get_absolute_url(): 4,
-            claim.source.get_absolute_url(): 4,
+            reverse("claims:home"): 2,
+            reverse("claims:contradictions"): 2,
+            reverse("claims:contradictions") + "?page=1&sort=claims": 2,
+            reverse("search:results") + "?q=shelter": 2,
+            self.proposition.get_absolute_url(): 3,
+            self.pakistan.get_absolute_url(): 3,
+            claim.source.get_absolute_url(): 3,
         }
 
     def test_a_second_request_reads_only_the_reader_and_the_pages_record(self):
@@ -560,8 +608,8 @@ class ScopedFragmentsTest(ReaderTestCase):
         with CaptureQueriesContext(connection) as captured:
             response = self.client.get(url)
 
-        # Session, user, roles; the proposition; the claimants and sources of its claims, then related contradictions.
-        self.assertEqual(len(captured), 6, [q["sql"][:90] for q in captured])
+        # User, roles; the proposition; the claimants and sources of its claims, then related contradictions.
+        self.assertEqual(len(captured), 5, [q["sql"][:90] for q in captured])
         self.assertContains(response, "they do not provide support")
 
     def test_a_stance_against_an_actor_reaches_their_page_at_once(self):
