@@ -10,9 +10,9 @@ from claims.templatetags.timeline import asserted_range, layout, wrap_label
 from sources.dates import DatePrecision
 
 
-def stance(side, date=None, precision=DatePrecision.UNKNOWN, name="Speaker"):
-    claim = SimpleNamespace(asserted_on=date, asserted_precision=precision, claimant=SimpleNamespace(name=name))
-    return SimpleNamespace(side=side, claim=claim)
+def stance(side, date=None, precision=DatePrecision.UNKNOWN, name="Speaker", pk=1):
+    claim = SimpleNamespace(pk=pk, asserted_on=date, asserted_precision=precision, claimant=SimpleNamespace(name=name))
+    return SimpleNamespace(side=side, claim=claim, get_side_display=lambda: side.capitalize())
 
 
 class TimelineLayoutTest(SimpleTestCase):
@@ -153,9 +153,9 @@ class TimelineTemplateTest(SimpleTestCase):
         return render_to_string("claims/_timeline.html", layout(stances))
 
     def test_both_drawings_and_a_dated_list_are_rendered(self):
-        claim_stance = stance("supports", datetime.date(2022, 6, 1), DatePrecision.MONTH, name="Government of Pakistan")
-        claim_stance.claim.pk = 7
-        claim_stance.get_side_display = lambda: "Supports"
+        claim_stance = stance(
+            "supports", datetime.date(2022, 6, 1), DatePrecision.MONTH, name="Government of Pakistan", pk=7
+        )
 
         html = self.render([claim_stance])
 
@@ -168,8 +168,6 @@ class TimelineTemplateTest(SimpleTestCase):
 
     def test_names_are_escaped_in_the_drawings(self):
         claim_stance = stance("disputes", datetime.date(2022, 6, 1), DatePrecision.DAY, name="<script>x</script>")
-        claim_stance.claim.pk = 1
-        claim_stance.get_side_display = lambda: "Disputes"
 
         html = self.render([claim_stance])
 
