@@ -171,14 +171,22 @@ def withdrawal_token() -> str:
     return _token(WITHDRAWAL_KEY)
 
 
-def cached_for_generation(name: str, compute, timeout: int = PAGE_TIMEOUT):
-    """``compute()``, computed once per public data generation: for data derived from every public record."""
-    key = f"{name}:{public_generation()}"
-    value = cache.get(key)
+def _kept(key: str, compute, timeout: int):
+    """``compute()``, kept under ``key`` for ``timeout`` seconds (a key that names its generation or scope).
+
+    A timeout of 0 keeps nothing.
+    """
+    value = cache.get(key) if timeout else None
     if value is None:
         value = compute()
-        cache.set(key, value, timeout)
+        if timeout:
+            cache.set(key, value, timeout)
     return value
+
+
+def cached_for_generation(name: str, compute, timeout: int = PAGE_TIMEOUT):
+    """``compute()``, computed once per public data generation: for data derived from every public record."""
+    return _kept(f"{name}:{public_generation()}", compute, timeout)
 
 
 def cached_between_withdrawals(name: str, compute, max_age: float = GRACE_SECONDS):
@@ -239,12 +247,7 @@ def scope_token(kind: str, pk: int) -> str:
 
 def cached_for_scope(name: str, kind: str, pk: int, compute):
     """``compute()``, kept for the scope of one proposition, actor or source (see ``scope_token``)."""
-    key = f"{name}:{scope_token(kind, pk)}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, PAGE_TIMEOUT)
-    return value
+    return _kept(f"{name}:{scope_token(kind, pk)}", compute, PAGE_TIMEOUT)
 
 
 def _bump_scopes(scopes: set[tuple[str, int]]) -> None:
@@ -301,6 +304,11 @@ def desk_fragment_key(name: str, *parts) -> str:
     """A cache key for a desk fragment that holds for the current desk generation only."""
     digest = hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()
     return f"desk-fragment:{name}:{desk_generation()}:{digest}"
+
+
+def cached_for_desk(name: str, *parts, compute):
+    """``compute()``, kept under ``desk_fragment_key(name, *parts)`` until the desk generation changes."""
+    return _kept(desk_fragment_key(name, *parts), compute, desk_fragment_timeout())
 
 
 def _bump_desk_generation() -> None:

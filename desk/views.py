@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
@@ -26,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import push_url
 
-from claims.caching import desk_fragment_key, desk_fragment_timeout
+from claims.caching import cached_for_desk, desk_fragment_key, desk_fragment_timeout
 from claims.models import Actor, Claim, Proposition, ReviewError, ReviewState, Revision, Side, StaleEdit, Stance
 from desk import matching
 from desk.access import analyst_required, is_partial_request, refusal
@@ -169,16 +168,27 @@ def _latest_per_state(queryset, user, states, limit: int) -> list:
     return list(queryset.filter(latest).order_by())
 
 
+def _listed() -> dict:
+    """How desk home reads each kind of record it lists, by model name (revisions with the records they change)."""
+    claims = Claim.objects.select_related("source", "claimant").defer("source__text")
+    stances = Stance.objects.select_related("proposition", "claim__claimant")
+    propositions = Proposition.objects.all()
+    revisions = Revision.objects.prefetch_related(GenericPrefetch("record", [claims, stances, propositions]))
+    return {"claim": claims, "stance": stances, "proposition": propositions, "revision": revisions}
+
+
 def _my_work(user, limit: int) -> dict[str, DeskSection]:
     """Desk home's lists: my latest records in each state (one query per kind of record), and whether there are more."""
+    listed = _listed()
     states = [state for state, _ in SECTIONS.values()]
     records = [
-        *_latest_per_state(
-            Claim.objects.select_related("source", "claimant").defer("source__text"), user, states, limit + 1
+        *(
+            record
+            for kind in ("claim", "stance", "proposition")
+            for record in _latest_per_state(listed[kind], user, states, limit + 1)
         ),
-        *_latest_per_state(Stance.objects.select_related("proposition", "claim__claimant"), user, states, limit + 1),
-        *_latest_per_state(Proposition.objects.all(), user, states, limit + 1),
-        *_my_revisions(user, limit + 1),
+        # Revisions are never drafts: an analyst proposes a change by sending it to review.
+        *_latest_per_state(listed["revision"], user, [ReviewState.PENDING, ReviewState.REJECTED], limit + 1),
     ]
     records.sort(key=lambda record: (record.updated_at, record.pk), reverse=True)
     sections = {name: DeskSection(name, state, heading) for name, (state, heading) in SECTIONS.items()}
@@ -190,25 +200,6 @@ def _my_work(user, limit: int) -> dict[str, DeskSection]:
         else:
             section.more = True
     return sections
-
-
-def _my_revisions(user, limit: int) -> list:
-    """My proposed changes waiting for review, and those a reviewer rejected (with the reason), latest first."""
-    return _latest_per_state(
-        Revision.objects.prefetch_related(
-            GenericPrefetch(
-                "record",
-                [
-                    Claim.objects.select_related("claimant", "source").defer("source__text"),
-                    Stance.objects.select_related("proposition", "claim__claimant"),
-                    Proposition.objects.all(),
-                ],
-            )
-        ),
-        user,
-        [ReviewState.PENDING, ReviewState.REJECTED],
-        limit,
-    )
 
 
 def _my_section_page(user, section: DeskSection, number) -> Page:
@@ -223,23 +214,9 @@ def _my_section_page(user, section: DeskSection, number) -> Page:
     ]
     union = rows[0].union(*rows[1:], all=True).order_by("-updated_at", "-pk")
     page = Paginator(union, SECTION_PAGE_ROWS).get_page(number)
-    loaded = {
-        "claim": Claim.objects.select_related("source", "claimant").defer("source__text"),
-        "stance": Stance.objects.select_related("proposition", "claim__claimant"),
-        "proposition": Proposition.objects.all(),
-        "revision": Revision.objects.prefetch_related(
-            GenericPrefetch(
-                "record",
-                [
-                    Claim.objects.select_related("claimant", "source").defer("source__text"),
-                    Stance.objects.select_related("proposition", "claim__claimant"),
-                    Proposition.objects.all(),
-                ],
-            )
-        ),
-    }
-    wanted = {kind: [pk for row_kind, pk, _ in page.object_list if row_kind == kind] for kind in loaded}
-    records = {kind: loaded[kind].in_bulk(pks) for kind, pks in wanted.items() if pks}
+    listed = _listed()
+    wanted = {kind: [pk for row_kind, pk, _ in page.object_list if row_kind == kind] for kind in listed}
+    records = {kind: listed[kind].in_bulk(pks) for kind, pks in wanted.items() if pks}
     page.object_list = [records[kind][pk] for kind, pk, _ in page.object_list]
     return page
 
@@ -581,21 +558,10 @@ def _board_columns_html(request, proposition: Proposition, columns) -> SafeStrin
     its own token.
     """
     context = {"proposition": proposition, "columns": columns, "csrf_token": CSRF_TOKEN_SLOT}
-    html = _desk_cached(
-        desk_fragment_key("board-columns", proposition.pk), lambda: render_to_string("desk/board.html#columns", context)
+    html = cached_for_desk(
+        "board-columns", proposition.pk, compute=lambda: render_to_string("desk/board.html#columns", context)
     )
     return mark_safe(html.replace(CSRF_TOKEN_SLOT, get_token(request)))  # noqa: S308 - rendered with autoescape
-
-
-def _desk_cached(key: str, compute):
-    """``compute()``, kept under ``key`` (a desk_fragment_key) until the desk generation changes."""
-    timeout = desk_fragment_timeout()
-    value = cache.get(key) if timeout else None
-    if value is None:
-        value = compute()
-        if timeout:
-            cache.set(key, value, timeout)
-    return value
 
 
 def _board_context(request, proposition: Proposition, **extra) -> dict:
@@ -607,9 +573,8 @@ def _board_context(request, proposition: Proposition, **extra) -> dict:
         "columns_html": _board_columns_html(request, proposition, columns),
         "query": query,
         "results": matching.search_claims(query, not_on=proposition) if query else [],
-        "my_drafts": _desk_cached(
-            desk_fragment_key("board-drafts", proposition.pk, request.user.pk),
-            lambda: _my_draft_count(proposition, request.user),
+        "my_drafts": cached_for_desk(
+            "board-drafts", proposition.pk, request.user.pk, compute=lambda: _my_draft_count(proposition, request.user)
         ),
         "sides": Side.choices,
         **extra,
