@@ -1,0 +1,49 @@
+"""Readers see sources named as published text names them, never by the seed files' numbers."""
+
+import io
+import re
+
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import TestCase
+from django.urls import reverse
+
+from claims.models import Actor, Proposition
+from sources.models import Source
+
+FILE_NAME = re.compile(r"seed\s+00", re.IGNORECASE)
+
+
+class SeedPublicTextTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_seeds", stdout=io.StringIO())
+
+    def public_urls(self) -> list[str]:
+        urls = [
+            reverse("claims:home"),
+            reverse("claims:contradictions"),
+            reverse("claims:feed"),
+            f"{reverse('search:results')}?q=Taliban",
+            f"{reverse('search:results')}?q=ceasefire",
+        ]
+        for slug in Proposition.objects.contradictions().values_list("slug", flat=True):
+            urls += [reverse("claims:contradiction", args=[slug]), reverse("claims:contradiction_json", args=[slug])]
+        urls += [actor.get_absolute_url() for actor in Actor.objects.public()]
+        urls += [source.get_absolute_url() for source in Source.objects.public()]
+        return urls
+
+    def test_no_public_page_names_a_seed_file(self):
+        urls = self.public_urls()
+        self.assertGreater(len(urls), 20)
+        for url in urls:
+            cache.clear()
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 200, url)
+            self.assertIsNone(FILE_NAME.search(response.content.decode()), url)
+
+    def test_descriptions_name_the_sources_instead(self):
+        proposition = Proposition.objects.get(slug="ttp-ceasefire-agreed-in-june-2022")
+
+        self.assertIn("Taliban Mediates, Again, Between TTP and Islamabad", proposition.description)
+        self.assertIn("Doğacan Başaran", proposition.description)
