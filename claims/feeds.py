@@ -1,8 +1,11 @@
 """The Atom feed of newly published contradictions and claims (``/feed/``)."""
 
 import re
+from datetime import datetime
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
@@ -11,12 +14,34 @@ from django.utils.text import Truncator
 from claims.models import Claim, Proposition
 
 FEED_LENGTH = 30
+SITE_NAME = "Claim Tracker"
 # Control characters XML 1.0 cannot carry (a quote may hold them): left out of the feed.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# RFC 4151: a domain name or an e-mail address, then the date the tagger owned it.
+_AUTHORITY = re.compile(r"^(?:[A-Za-z0-9._-]+@)?[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
+_TAG_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
 def _xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
+
+
+def tag_uri(specific: str) -> str:
+    """A ``tag:`` URI (RFC 4151) for ``specific``, the same wherever the site is served.
+
+    Feed readers key entries on their ids; an id made from the host would change
+    (and every entry show again as new) when the site moves. The tagging entity
+    comes from ``FEED_TAG_AUTHORITY`` and ``FEED_TAG_DATE``; once published,
+    neither may change.
+    """
+    authority = getattr(settings, "FEED_TAG_AUTHORITY", "claim-tracker.example")
+    date = getattr(settings, "FEED_TAG_DATE", "2024")
+    if not _AUTHORITY.match(authority) or not _TAG_DATE.match(date):
+        raise ImproperlyConfigured(
+            f"FEED_TAG_AUTHORITY must be a domain name or e-mail address ({authority!r}) and "
+            f"FEED_TAG_DATE a date YYYY, YYYY-MM or YYYY-MM-DD ({date!r})."
+        )
+    return f"tag:{authority},{date}:{specific}"
 
 
 class LatestPublicFeed(Feed):
@@ -25,9 +50,20 @@ class LatestPublicFeed(Feed):
     subtitle = (
         "Contradictions as they appear and claims as reviewers approve them, each quoted exactly from its source."
     )
+    # Every entry is the site's reviewed summary, written by no one person: the site is the author of
+    # the feed, and so (RFC 4287 §4.1.1) of each entry. The claimant is what the entry is about.
+    author_name = SITE_NAME
+
+    def feed_guid(self):
+        return tag_uri("feed")
 
     def link(self):
         return reverse("claims:home")
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed["author_link"] = feed.feed["link"]  # the home page, as an absolute address
+        return feed
 
     def items(self):
         contradictions = Proposition.objects.contradictions()[:FEED_LENGTH]
@@ -59,10 +95,18 @@ class LatestPublicFeed(Feed):
         reported = f", as reported by {item.reported_by.name}" if item.reported_by_id else ""
         return f"{item.paraphrase} — {item.claimant.name}{reported}, in “{item.source.title}”."
 
-    def item_pubdate(self, item):
+    def item_guid(self, item):
         if isinstance(item, Proposition):
-            return item.became_contradiction_at
-        return item.first_approved_at
+            # The slug is the contradiction's permanent address: it never changes once made.
+            return tag_uri(f"contradiction/{item.slug}")
+        return tag_uri(f"claim/{item.pk}")
 
-    def item_updateddate(self, item):
-        return item.reviewed_at or self.item_pubdate(item)
+    def item_pubdate(self, item) -> datetime:
+        """When the item became public; the latest known review time if that was not recorded."""
+        published = item.became_contradiction_at if isinstance(item, Proposition) else item.first_approved_at
+        # A contradiction whose moment went unrecorded still has an approval behind it.
+        return published or item.first_approved_at or item.reviewed_at or item.created_at
+
+    def item_updateddate(self, item) -> datetime:
+        published = self.item_pubdate(item)
+        return max(item.reviewed_at, published) if item.reviewed_at else published
