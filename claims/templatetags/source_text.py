@@ -7,6 +7,13 @@ cover it). Each claim gets an ``id="claim-<pk>"`` anchor where it starts and a
 numbered link where it ends, to the contradiction it takes a side in (or to
 its note beside the text when it takes none). Everything from the text is
 escaped; only the tags written here are markup.
+
+The text content of the result is the source text, character for character:
+the W3C selectors in the export and the JSON address this page, and standard
+annotation clients anchor them in the DOM's text. So paragraph and line
+breaks stay ``\n`` characters (the stylesheet keeps them visible), and a
+claim's link has no text of its own: its name is an attribute and its number
+is drawn by CSS from another.
 """
 
 from dataclasses import dataclass
@@ -60,9 +67,9 @@ def _reference(claim, number: int) -> SafeString:
     stances = getattr(claim, "public_stances", [])
     about = f", on “{stances[0].proposition.statement}”" if stances else ""
     return format_html(
-        '<a class="claim-ref" href="{}"><span class="visually-hidden">Claim </span>{}'
-        '<span class="visually-hidden"> by {}{}</span></a>',
+        '<a class="claim-ref" href="{}" data-number="{}" aria-label="Claim {} by {}{}"></a>',
         claim_link(claim),
+        number,
         number,
         claim.claimant.name,
         about,
@@ -70,7 +77,7 @@ def _reference(claim, number: int) -> SafeString:
 
 
 def _render_piece(text: str, piece: Piece, numbers: dict, anchored: set, referenced: set) -> str:
-    content = escape(text[piece.start : piece.end]).replace("\n", "<br>")
+    content = escape(text[piece.start : piece.end])
     if not piece.claims:
         return content
     starting = [c for c in piece.claims if c.pk not in anchored]
@@ -87,14 +94,18 @@ def _render_piece(text: str, piece: Piece, numbers: dict, anchored: set, referen
 
 
 def highlighted_paragraphs(text: str, claims) -> SafeString:
-    """``text`` as <p> paragraphs with ``claims`` (in text order, numbered from 1) highlighted."""
+    """``text`` as <p> paragraphs with ``claims`` (in text order, numbered from 1) highlighted.
+
+    The paragraphs are joined by the blank line that separates them in ``text``,
+    so the result's text content is ``text`` exactly.
+    """
     numbers = {claim.pk: number for number, claim in enumerate(claims, start=1)}
     anchored, referenced, paragraphs = set(), set(), []
     for start, end in paragraph_spans(text):
         inside = [c for c in claims if c.start < end and c.end > start]
         body = "".join(_render_piece(text, p, numbers, anchored, referenced) for p in pieces(start, end, inside))
         paragraphs.append(f"<p>{body}</p>")
-    return mark_safe("\n".join(paragraphs))  # noqa: S308 - every piece of text is escaped above
+    return mark_safe("\n\n".join(paragraphs))  # noqa: S308 - every piece of text is escaped above
 
 
 @register.simple_tag

@@ -1,9 +1,45 @@
+from html.parser import HTMLParser
+
+from django.core.management import call_command
 from django.urls import reverse
 
 from claims.models import Actor
 from claims.templatetags.source_text import highlighted_paragraphs
+from sources.models import Source
 from tests.base import make_source
 from tests.reader.builders import ReaderTestCase, numbered_quote, numbered_text
+
+
+class TextContent(HTMLParser):
+    """The text content (as the DOM's ``textContent``) of the first element with ``class_name``."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, class_name: str):
+        super().__init__(convert_charrefs=True)
+        self.class_name, self.depth, self.done, self.parts = class_name, 0, False, []
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            self.depth += tag not in self.VOID
+        elif not self.done and self.class_name in (dict(attrs).get("class") or "").split():
+            self.depth = 1
+
+    def handle_endtag(self, tag):
+        if self.depth and tag not in self.VOID:
+            self.depth -= 1
+            self.done = self.done or not self.depth
+
+    def handle_data(self, data):
+        if self.depth:
+            self.parts.append(data)
+
+    @classmethod
+    def of(cls, html: str, class_name: str = "source-text") -> str:
+        parser = cls(class_name)
+        parser.feed(html)
+        parser.close()
+        return "".join(parser.parts)
 
 
 class SourcePageTest(ReaderTestCase):
@@ -28,7 +64,7 @@ class SourcePageTest(ReaderTestCase):
         response = self.get(self.url)
 
         self.assertContains(
-            response, f'<a class="claim-ref" href="{self.proposition.get_absolute_url()}#claim-{claim.pk}">'
+            response, f'<a class="claim-ref" href="{self.proposition.get_absolute_url()}#claim-{claim.pk}"'
         )
 
     def test_it_lists_the_claims_beside_the_text(self):
@@ -101,9 +137,9 @@ class OverlappingHighlightTest(ReaderTestCase):
             html,
             f'<p><mark class="hl hl--1" id="claim-{first.pk}">alpha </mark>'
             f'<mark class="hl hl--2" id="claim-{second.pk}">beta gamma</mark>'
-            f'<a class="claim-ref" href="#note-claim-{first.pk}"><span class="visually-hidden">Claim </span>1<span class="visually-hidden"> by Speaker</span></a>'
+            f'<a class="claim-ref" href="#note-claim-{first.pk}" data-number="1" aria-label="Claim 1 by Speaker"></a>'
             f'<mark class="hl hl--1"> delta</mark>'
-            f'<a class="claim-ref" href="#note-claim-{second.pk}"><span class="visually-hidden">Claim </span>2<span class="visually-hidden"> by Speaker</span></a></p>',
+            f'<a class="claim-ref" href="#note-claim-{second.pk}" data-number="2" aria-label="Claim 2 by Speaker"></a></p>',
         )
 
     def test_a_claim_nested_in_another_is_marked_deeper(self):
@@ -134,3 +170,43 @@ class OverlappingHighlightTest(ReaderTestCase):
         self.assertEqual(html.count("<p>"), 2)
         self.assertEqual(html.count("<mark"), 2)
         self.assertEqual(html.count(f'id="claim-{claim.pk}"'), 1)
+
+
+class SourceTextContentTest(ReaderTestCase):
+    """The text element's text content is the source text exactly, so W3C selectors resolve in the page."""
+
+    def test_it_is_the_source_text_with_breaks_markup_and_overlapping_claims(self):
+        text = "First <line> & one\nsecond line.\n\nA “quoted” paragraph\nwith a break.\n\nLast words."
+        source = make_source(text=text, title="Breaks")
+        proposition = self.publish_proposition("Breaks are kept.")
+        self.publish_claim(source, "First <line>", self.pakistan, proposition)
+        self.publish_claim(source, "one\nsecond line.\n\nA “quoted”", self.taliban, proposition, side="disputes")
+        self.publish_claim(source, "quoted", self.pakistan)
+        self.publish_claim(source, "Last words.", self.taliban)
+
+        html = self.get(source.get_absolute_url()).content.decode()
+
+        self.assertEqual(TextContent.of(html), text)
+        self.assertNotIn("<br>", html)
+
+    def test_it_is_the_source_text_on_every_seeded_source_page(self):
+        call_command("load_seeds", verbosity=0)
+        sources = list(Source.objects.public())
+        self.assertEqual(len(sources), 2)
+
+        for source in sources:
+            with self.subTest(source=source.title):
+                html = self.get(source.get_absolute_url()).content.decode()
+                self.assertEqual(TextContent.of(html), source.text)
+
+    def test_claim_references_are_labelled_links_without_text(self):
+        proposition = self.build_contradiction()
+        claim = proposition.stances.get(side="supports").claim
+
+        html = self.get(claim.source.get_absolute_url()).content.decode()
+
+        self.assertIn(
+            f'<a class="claim-ref" href="{proposition.get_absolute_url()}#claim-{claim.pk}" data-number="1" '
+            f'aria-label="Claim 1 by {claim.claimant.name}, on “{proposition.statement}”"></a>',
+            html,
+        )
