@@ -53,3 +53,9 @@ def asserted_iso(claim) -> str:
 @register.filter
 def published_iso(source) -> str:
     return iso_partial_date(source.published_on, source.published_precision)
+
+
+@register.filter
+def iso_datetime(value) -> str:
+    """``value`` for <time datetime>, to the second: HTML allows at most three digits of a second's fraction."""
+    return value.isoformat(timespec="seconds") if value else ""
