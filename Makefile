@@ -10,7 +10,7 @@ PYTHON := $(shell for candidate in python3.14 python3.13 python3.12 python3 pyth
 	if command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 		command -v $$candidate; break; fi; done)
 
-.PHONY: run test lint format bench bench-quick wrk seeds demo-users check-deploy clean
+.PHONY: run test test-fast lint format bench bench-quick wrk chromium seeds demo-users check-deploy clean
 
 $(VENV)/bin/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -35,11 +35,18 @@ run: $(VENV)/.runtime
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev chromium
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
+
+# Everything `make test` runs except the browser tests: no Chromium needed.
+test-fast: $(VENV)/.dev
+	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest -m "not browser"
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
@@ -60,6 +67,23 @@ bench-quick: $(VENV)/.dev wrk
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { echo "== installing wrk from Debian packages"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+# The browser tests drive Debian's Chromium and need the Noto fonts (Arabic-script pages, stable
+# layouts); both are installed if missing. A Chromium named by CHROMIUM_PATH is used as it is.
+NOTO_FONT := /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf
+chromium:
+	@missing=""; \
+	if [ -z "$$CHROMIUM_PATH" ] && [ ! -x /usr/bin/chromium ]; then missing="chromium"; fi; \
+	if [ ! -f $(NOTO_FONT) ]; then missing="$$missing fonts-noto-core"; fi; \
+	if [ -n "$$missing" ]; then \
+		if ! command -v apt-get >/dev/null 2>&1; then \
+			echo "error: the browser tests need Chromium and the Noto fonts ($$missing), and apt-get is not here." >&2; \
+			echo "       Install them, set CHROMIUM_PATH to your Chromium, or run 'make test-fast'." >&2; \
+			exit 1; fi; \
+		sudo=""; if [ "$$(id -u)" != 0 ]; then sudo="sudo"; fi; \
+		echo "== installing$$missing from Debian packages"; \
+		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 seeds: $(VENV)/.runtime
 	$(PY) manage.py migrate --verbosity 0
