@@ -6,10 +6,10 @@ from claims.admin import TolerantQueryAdmin
 
 @admin.register(LoginThrottle)
 class LoginThrottleAdmin(TolerantQueryAdmin):
-    list_display = ["scope", "key", "failures", "last_failure_at", "locked_until"]
+    list_display = ["scope", "key", "address", "failures", "last_failure_at", "locked_until"]
     list_filter = ["scope"]
-    search_fields = ["key"]
-    readonly_fields = ["scope", "key", "failures", "last_failure_at", "locked_until"]
+    search_fields = ["key", "address"]
+    readonly_fields = ["scope", "key", "address", "failures", "last_failure_at", "locked_until"]
     actions = ["unlock"]
 
     def has_add_permission(self, request):

@@ -6,19 +6,26 @@ from accounts.throttling import LoginAttempt
 
 
 class ThrottledLoginMixin:
-    """Refuse attempts that must wait, count failed ones, clear the account's count on success."""
+    """Refuse attempts that must wait; count each attempt as a failure before checking it, and give it back if right.
+
+    Counting first is what keeps parallel guesses from all passing the check
+    that only the first few should pass (see accounts.throttling).
+    """
 
     def clean(self):
         username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
         if not (username and password):
             return super().clean()
         attempt = LoginAttempt.from_request(self.request, username)
-        if refusal := attempt.refusal():
+        if refusal := attempt.reserve():
             raise ValidationError(refusal, code="throttled")
         try:
             cleaned_data = super().clean()
         except ValidationError as error:
-            if self.get_user() is None and (refusal := attempt.record_failure()):
+            if self.get_user() is not None:
+                # The password was right, but the account may not log in here (inactive, not staff): no guess.
+                attempt.record_success()
+            elif refusal := attempt.refusal():
                 raise ValidationError([*error.error_list, ValidationError(refusal, code="throttled")]) from None
             raise
         attempt.record_success()

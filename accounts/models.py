@@ -1,7 +1,8 @@
-"""Failed-login counters, one per account and one per network address.
+"""Failed-login counters: per network address, per account from one address, and per account.
 
 They live in the database rather than the cache so that every worker process
-sees the same counts and a restart does not forgive an attacker.
+sees the same counts and a restart does not forgive an attacker. See
+accounts.throttling for what each counter slows or locks.
 """
 
 import math
@@ -9,16 +10,19 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# The longest pause forced between two attempts before the lock takes over.
+# The longest pause forced between two attempts before a lock takes over.
 MAX_DELAY_SECONDS = 60
 
 
 class ThrottleScope(models.TextChoices):
-    ACCOUNT = "account", _("Account")
+    # Failures from one address, whatever the account: locks the address (password spraying).
     ADDRESS = "address", _("Network address")
+    # Failures for one account from one address: locks that pair only.
+    PAIR = "pair", _("Account from one address")
+    # Failures for one account from anywhere: never locks, only slows addresses that failed for it too.
+    ACCOUNT = "account", _("Account")
 
 
 class LoginThrottleQuerySet(models.QuerySet):
@@ -30,7 +34,10 @@ class LoginThrottleQuerySet(models.QuerySet):
 
 class LoginThrottle(models.Model):
     scope = models.CharField(_("scope"), max_length=10, choices=ThrottleScope)
+    # The account name (account and pair scopes) or the network address (address scope).
     key = models.CharField(_("account name or network address"), max_length=150)
+    # The pair scope only: the address the account's failures came from.
+    address = models.CharField(_("from network address"), max_length=150, blank=True, default="")
     failures = models.PositiveIntegerField(_("failed attempts"), default=0)
     last_failure_at = models.DateTimeField(_("last failed attempt"))
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
@@ -40,8 +47,9 @@ class LoginThrottle(models.Model):
     class Meta:
         verbose_name = _("login throttle")
         constraints = [
-            # One counter per account name and per address; every login attempt looks it up.
-            models.UniqueConstraint(fields=["scope", "key"], name="loginthrottle_unique_scope_key"),
+            # One counter per address, per account and address, and per account; every login attempt
+            # looks up (and locks) its three.
+            models.UniqueConstraint(fields=["scope", "key", "address"], name="loginthrottle_unique_counter"),
         ]
         indexes = [
             # forgotten(): the periodic clean-up of old counters.
@@ -49,13 +57,17 @@ class LoginThrottle(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_scope_display()} {self.key}: {self.failures} failed"
+        where = f" from {self.address}" if self.address else ""
+        return f"{self.get_scope_display()} {self.key}{where}: {self.failures} failed"
 
     @property
-    def lock_after(self) -> int:
-        if self.scope == ThrottleScope.ACCOUNT:
+    def lock_after(self) -> int | None:
+        """How many failures lock this counter; None for the account-wide one, which never locks."""
+        if self.scope == ThrottleScope.PAIR:
             return settings.LOGIN_THROTTLE_ACCOUNT_LOCK_AFTER
-        return settings.LOGIN_THROTTLE_ADDRESS_LOCK_AFTER
+        if self.scope == ThrottleScope.ADDRESS:
+            return settings.LOGIN_THROTTLE_ADDRESS_LOCK_AFTER
+        return None
 
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and self.locked_until > now
@@ -78,20 +90,32 @@ class LoginThrottle(models.Model):
         return max(0, math.ceil((ready_at - now).total_seconds()))
 
     def count_failure(self, now: datetime) -> None:
-        """Add one failure (starting afresh if the earlier ones are forgotten) and lock when there are too many."""
+        """Add one failure (starting afresh if the earlier ones are forgotten) and lock when there are too many.
+
+        Called before the password is checked (the attempt is reserved); a right
+        password gives it back with ``refund``.
+        """
         if self.is_forgotten(now) and not self.is_locked(now):
             self.failures = 0
+            self.locked_until = None
         self.failures += 1
         self.last_failure_at = now
-        if self.failures >= self.lock_after:
+        if self.lock_after is not None and self.failures >= self.lock_after:
             self.locked_until = now + timedelta(seconds=settings.LOGIN_THROTTLE_LOCK_SECONDS)
         self.save()
 
-    @classmethod
-    def record_failure(cls, scope: ThrottleScope, key: str) -> "LoginThrottle":
-        now = timezone.now()
-        throttle, _created = cls.objects.select_for_update().get_or_create(
-            scope=scope, key=key, defaults={"last_failure_at": now}
-        )
-        throttle.count_failure(now)
-        return throttle
+    def refund(self, reserved_at: datetime, previous_failure_at: datetime | None) -> None:
+        """Take back one failure reserved at ``reserved_at``: the password was right after all.
+
+        Unless another failure was counted since, the last failure is again the
+        one before (``previous_failure_at``), so the pause it owes is as before.
+        """
+        self.failures = max(0, self.failures - 1)
+        if self.last_failure_at == reserved_at and previous_failure_at is not None:
+            self.last_failure_at = previous_failure_at
+        if self.lock_after is None or self.failures < self.lock_after:
+            self.locked_until = None
+        if self.failures == 0:
+            self.delete()
+        else:
+            self.save()

@@ -1,10 +1,31 @@
-"""Slowing, then locking, repeated failed logins per account and per network address.
+"""Slowing and locking repeated failed logins without letting anyone lock someone else out.
 
-A login attempt is refused before the password is checked when either its
-account name or its network address must still wait: a pause that doubles
-with each failure once the first few are used up, then a lock once there are
-too many. A successful login clears the account's count but not the
-address's, so that one good password cannot buy more guesses at others.
+Three counters follow every failed attempt:
+
+- the **address** counter (failures from one network address, whatever the
+  account): after DELAY_AFTER failures each attempt from the address waits 1, 2,
+  4 … seconds; after ADDRESS_LOCK_AFTER the address is locked for LOCK_SECONDS.
+  This stops one address from spraying guesses over many accounts.
+- the **pair** counter (failures for one account from one address): the same
+  pause, and after ACCOUNT_LOCK_AFTER failures logging in to that account *from
+  that address* is locked. Other addresses are not affected.
+- the **account** counter (failures for one account from anywhere) never locks.
+  It lengthens the pause, 1, 2, 4 … up to 60 seconds after DELAY_AFTER failures
+  in all, but only for addresses that have failed for that account themselves,
+  counted from their own last failure. So guesses spread over many addresses
+  are slowed too, while an address that has not been failing for the account
+  (its owner's) is never refused because of failures made elsewhere.
+
+An attempt is refused before the password is checked when one of its counters
+says to wait. Otherwise the attempt *reserves* a failure in all three counters,
+in one transaction that holds their rows (SELECT … FOR UPDATE on PostgreSQL,
+the write lock on SQLite), and only then is the password checked: so parallel
+requests queue on the counters and each sees the failures of the ones before
+it, and a burst of guesses gets no more checks than the same guesses made one
+after another. A right password gives the reservation back: the pair counter
+is cleared, the address and account counters lose the one failure. A successful
+login never forgives the failures made before it from elsewhere, or against
+other accounts from the same address.
 
 The address is REMOTE_ADDR. Behind a reverse proxy that is the proxy's own
 address unless the proxy sets it to the client's; if instead the proxy appends
@@ -15,10 +36,11 @@ the client's address to X-Forwarded-For, set LOGIN_THROTTLE_TRUST_X_FORWARDED_FO
 import ipaddress
 import math
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -59,56 +81,117 @@ def _in_seconds(seconds: int) -> str:
     return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
 
 
-def refusal_message(throttle: LoginThrottle, wait: int) -> str:
-    if not throttle.is_locked(timezone.now()):
+def refusal_message(throttle: LoginThrottle, wait: int, now: datetime) -> str:
+    if not throttle.is_locked(now):
         return _("Too many failed attempts to log in. Wait %(wait)s before trying again.") % {"wait": _in_seconds(wait)}
-    if throttle.scope == ThrottleScope.ACCOUNT:
-        return _("Too many failed attempts to log in to this account: it is locked for now. Try again in %(wait)s.") % {
-            "wait": _in_minutes(wait)
-        }
+    if throttle.scope == ThrottleScope.PAIR:
+        return _(
+            "Too many failed attempts to log in to this account from your network address: it is locked for now. "
+            "Try again in %(wait)s."
+        ) % {"wait": _in_minutes(wait)}
     return _(
         "Too many failed attempts to log in from your network address: logging in from it is blocked for now. "
         "Try again in %(wait)s."
     ) % {"wait": _in_minutes(wait)}
 
 
-@dataclass(frozen=True)
+# How often a reservation is decided again when a parallel attempt created one of its counters first.
+RESERVATION_TRIES = 5
+
+
+@dataclass
+class Counters:
+    """The rows one attempt reads and counts in; a missing row means no failures yet."""
+
+    address: LoginThrottle | None
+    pair: LoginThrottle | None
+    account: LoginThrottle | None
+
+    def waits(self, now: datetime) -> list[tuple[int, LoginThrottle]]:
+        waits = [(throttle.wait_seconds(now), throttle) for throttle in (self.address, self.pair) if throttle]
+        if self.account and self.pair and not self.pair.is_forgotten(now) and not self.account.is_forgotten(now):
+            # The account-wide pause, counted from this address's own last failure for the account.
+            ready_at = self.pair.last_failure_at + timedelta(seconds=self.account.delay_seconds())
+            waits.append((max(0, math.ceil((ready_at - now).total_seconds())), self.account))
+        return [(wait, throttle) for wait, throttle in waits if wait > 0]
+
+    def refusal(self, now: datetime) -> str | None:
+        """Why an attempt may not be made now, or None if it may: locks first, then the longest wait."""
+        waits = self.waits(now)
+        if not waits:
+            return None
+        wait, throttle = max(waits, key=lambda pair: (pair[1].is_locked(now), pair[0]))
+        return refusal_message(throttle, wait, now)
+
+
+@dataclass
 class LoginAttempt:
     username: str
     address: str
+    # Set by reserve(): when the failure was counted, and each counter's last failure before it.
+    reserved_at: datetime | None = None
+    previous_failure_at: dict[str, datetime | None] = field(default_factory=dict)
 
     @classmethod
     def from_request(cls, request, username: str) -> "LoginAttempt":
         return cls(username=account_key(username), address=client_address(request))
 
-    def _keys(self) -> list[tuple[ThrottleScope, str]]:
-        keys = [(ThrottleScope.ADDRESS, self.address)]
+    def _keys(self) -> list[tuple[str, ThrottleScope, str, str]]:
+        """(name, scope, key, address) of each counter, in the order their rows are locked (the same for everyone)."""
+        keys = [("address", ThrottleScope.ADDRESS, self.address, "")]
         if self.username:
-            keys.append((ThrottleScope.ACCOUNT, self.username))
+            keys.append(("pair", ThrottleScope.PAIR, self.username, self.address))
+            keys.append(("account", ThrottleScope.ACCOUNT, self.username, ""))
         return keys
 
-    def refusal(self) -> str | None:
-        """Why this attempt may not be made now, or None if it may."""
-        now = timezone.now()
-        throttles = LoginThrottle.objects.filter(scope=ThrottleScope.ADDRESS, key=self.address)
-        if self.username:
-            throttles |= LoginThrottle.objects.filter(scope=ThrottleScope.ACCOUNT, key=self.username)
-        waits = [(throttle.wait_seconds(now), throttle) for throttle in throttles]
-        waits = [(wait, throttle) for wait, throttle in waits if wait > 0]
-        if not waits:
-            return None
-        # Locks first, then the longest wait.
-        wait, throttle = max(waits, key=lambda pair: (pair[1].is_locked(now), pair[0]))
-        return refusal_message(throttle, wait)
+    def _counters(self, *, for_update: bool) -> Counters:
+        rows = LoginThrottle.objects.select_for_update() if for_update else LoginThrottle.objects.all()
+        found = {
+            name: rows.filter(scope=scope, key=key, address=address).first()
+            for name, scope, key, address in self._keys()
+        }
+        return Counters(address=found["address"], pair=found.get("pair"), account=found.get("account"))
 
-    def record_failure(self) -> str | None:
-        """Count a failed attempt; returns the refusal the next attempt will meet, if any."""
-        with transaction.atomic():
-            for scope, key in self._keys():
-                LoginThrottle.record_failure(scope, key)
-            LoginThrottle.objects.forgotten(timezone.now()).delete()
-        return self.refusal()
+    def refusal(self) -> str | None:
+        """Why this attempt may not be made now, or None if it may (reads only: for the message after a failure)."""
+        return self._counters(for_update=False).refusal(timezone.now())
+
+    def reserve(self) -> str | None:
+        """Count this attempt as a failure before its password is checked, or say why it may not be made.
+
+        Returns the refusal, or None when the password may be checked; then
+        ``record_success`` must be called if it turns out to be right.
+        """
+        for _try in range(RESERVATION_TRIES):
+            try:
+                with transaction.atomic():
+                    counters = self._counters(for_update=True)
+                    now = timezone.now()  # after waiting for the rows: the attempts before this one are counted
+                    if refusal := counters.refusal(now):
+                        return refusal
+                    for name, scope, key, address in self._keys():
+                        throttle = getattr(counters, name)
+                        self.previous_failure_at[name] = throttle.last_failure_at if throttle else None
+                        throttle = throttle or LoginThrottle(scope=scope, key=key, address=address, last_failure_at=now)
+                        throttle.count_failure(now)
+                    self.reserved_at = now
+                break
+            except IntegrityError:
+                continue  # a parallel attempt created a counter first: decide again with its row locked
+        else:
+            return _("Too many attempts to log in at once. Wait %(wait)s before trying again.") % {
+                "wait": _in_seconds(1)
+            }
+        # Outside the transaction: deleting other addresses' rows while holding ours could deadlock.
+        LoginThrottle.objects.forgotten(timezone.now()).delete()
+        return None
 
     def record_success(self) -> None:
-        if self.username:
-            LoginThrottle.objects.filter(scope=ThrottleScope.ACCOUNT, key=self.username).delete()
+        """Give back the reserved failure: clear this address's failures for the account, uncount the others."""
+        with transaction.atomic():
+            counters = self._counters(for_update=True)
+            if counters.pair:
+                counters.pair.delete()
+            for name in ("address", "account"):
+                if (throttle := getattr(counters, name)) and self.reserved_at:
+                    throttle.refund(self.reserved_at, self.previous_failure_at.get(name))

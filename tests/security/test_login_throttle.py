@@ -1,4 +1,8 @@
-"""Repeated failed logins are slowed, then locked for a while, per account and per network address."""
+"""Repeated failed logins are slowed, then locked for a while, per network address and per account from one address.
+
+Failures for an account from anywhere only slow the addresses that made some of
+them: nobody can lock an account's owner out from elsewhere.
+"""
 
 from datetime import timedelta
 
@@ -80,7 +84,10 @@ class SlowingTests(ThrottleTestCase):
         self.fail(3)
         self.attempt(password="wrong password")  # refused during the pause: the password is not even checked
 
-        self.assertEqual(LoginThrottle.objects.get(scope=ThrottleScope.ACCOUNT).failures, 3)
+        self.assertEqual(
+            set(LoginThrottle.objects.values_list("scope", "failures")),
+            {(ThrottleScope.ADDRESS, 3), (ThrottleScope.PAIR, 3), (ThrottleScope.ACCOUNT, 3)},
+        )
 
     def test_the_pause_doubles_with_each_failure(self):
         self.fail(4)
@@ -102,8 +109,10 @@ class SlowingTests(ThrottleTestCase):
         self.assertEqual(LoginThrottle.objects.get(scope=ThrottleScope.ACCOUNT).failures, 1)
 
 
-class AccountLockTests(ThrottleTestCase):
-    def test_too_many_failures_lock_the_account(self):
+class PairLockTests(ThrottleTestCase):
+    """Too many failures for an account from one address lock that account from that address only."""
+
+    def test_too_many_failures_lock_the_account_from_that_address(self):
         self.fail(5)
 
         response = self.attempt()
@@ -111,7 +120,8 @@ class AccountLockTests(ThrottleTestCase):
         self.assertEqual(response.status_code, 429)
         self.assert_refused(
             response,
-            "Too many failed attempts to log in to this account: it is locked for now. Try again in 10 minutes.",
+            "Too many failed attempts to log in to this account from your network address: it is locked for now. "
+            "Try again in 10 minutes.",
         )
 
     def test_the_failure_that_locks_says_so(self):
@@ -122,15 +132,29 @@ class AccountLockTests(ThrottleTestCase):
 
         self.assertContains(response, "it is locked for now. Try again in 10 minutes.", status_code=429)
 
-    def test_the_lock_holds_from_any_address(self):
-        self.fail(5)
+    def test_the_owner_still_logs_in_from_their_own_address(self):
+        self.fail(5, address="203.0.113.66")  # an attacker locks the account from their address
 
-        self.assert_refused(self.attempt(address="198.51.100.7"), "it is locked for now")
+        self.assert_logged_in(self.attempt(address="192.0.2.10"))
+
+    def test_the_owner_logs_in_however_long_the_attacker_keeps_failing(self):
+        for _ in range(4):
+            self.fail(5, address="203.0.113.66")
+            pass_time(600)  # the lock ends and is renewed at once
+
+        self.assert_logged_in(self.attempt(address="192.0.2.10"))
+
+    def test_the_lock_holds_for_the_attackers_address_meanwhile(self):
+        self.fail(5, address="203.0.113.66")
+        self.assert_logged_in(self.attempt(address="192.0.2.10"))
+        self.client.logout()
+
+        self.assert_refused(self.attempt(address="203.0.113.66"), "it is locked for now")
 
     def test_the_lock_holds_however_the_name_is_typed(self):
         self.fail(5, username="ALICE")
 
-        self.assert_refused(self.attempt(username="alice", address="198.51.100.7"), "it is locked for now")
+        self.assert_refused(self.attempt(username="alice"), "it is locked for now")
 
     def test_the_message_counts_down_the_minutes_left(self):
         self.fail(5)
@@ -157,6 +181,42 @@ class AccountLockTests(ThrottleTestCase):
         self.assertRegex(
             response.content.decode(), r'role="alert">\s*<p>Too many failed attempts to log in to this account'
         )
+
+
+class AccountDelayTests(ThrottleTestCase):
+    """Failures for an account spread over many addresses slow the addresses that made them, and lock nothing."""
+
+    def spread(self, addresses: int) -> None:
+        """Fail once for alice from each of ``addresses`` addresses, as guesses spread over a botnet are."""
+        self.fail(1, address="198.51.100.1")
+        for number in range(2, addresses + 1):
+            self.fail(1, address=f"198.51.100.{number}")
+
+    def test_an_address_that_failed_for_the_account_waits_for_all_its_failures(self):
+        self.spread(5)  # one failure from each address: below every per-address pause
+
+        self.assert_refused(self.attempt(address="198.51.100.5"), "Wait 4 seconds before trying again.")
+
+    def test_the_pause_is_counted_from_the_addresss_own_last_failure(self):
+        self.spread(5)
+        pass_time(4)
+
+        self.assert_logged_in(self.attempt(address="198.51.100.5"))
+
+    def test_the_pause_grows_to_a_minute_at_most(self):
+        self.spread(20)
+
+        self.assert_refused(self.attempt(address="198.51.100.20"), "Wait 60 seconds before trying again.")
+
+    def test_an_address_that_has_not_failed_for_the_account_is_not_slowed(self):
+        self.spread(20)
+
+        self.assert_logged_in(self.attempt(address="192.0.2.10"))
+
+    def test_the_account_is_never_locked(self):
+        self.spread(20)
+
+        self.assertFalse(LoginThrottle.objects.filter(scope=ThrottleScope.ACCOUNT, locked_until__isnull=False))
 
 
 class AddressLockTests(ThrottleTestCase):
@@ -196,7 +256,7 @@ class AddressLockTests(ThrottleTestCase):
 
 
 class SuccessTests(ThrottleTestCase):
-    def test_a_successful_login_clears_the_accounts_failures(self):
+    def test_a_successful_login_clears_this_addresss_failures_for_the_account(self):
         self.fail(4)
         pass_time(60)
         self.assert_logged_in(self.attempt())
@@ -204,7 +264,21 @@ class SuccessTests(ThrottleTestCase):
 
         self.attempt(password="wrong password")
 
-        self.assertEqual(LoginThrottle.objects.get(scope=ThrottleScope.ACCOUNT).failures, 1)
+        self.assertEqual(LoginThrottle.objects.get(scope=ThrottleScope.PAIR).failures, 1)
+
+    def test_a_successful_login_keeps_the_failures_made_from_elsewhere(self):
+        self.fail(4, address="203.0.113.66")
+
+        self.assert_logged_in(self.attempt())
+
+        self.assertEqual(LoginThrottle.objects.get(scope=ThrottleScope.ACCOUNT).failures, 4)
+        self.assertEqual(LoginThrottle.objects.get(scope=ThrottleScope.PAIR, address="203.0.113.66").failures, 4)
+
+    def test_a_successful_login_leaves_no_counter_behind(self):
+        # The attempt is counted before the password is checked, and given back when it is right.
+        self.assert_logged_in(self.attempt())
+
+        self.assertFalse(LoginThrottle.objects.exists())
 
     def test_a_successful_login_keeps_the_addresss_failures(self):
         # Otherwise one good password would buy unlimited guesses at other accounts.
