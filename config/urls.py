@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from accounts.forms import ThrottledAdminAuthenticationForm
 from accounts.views import ThrottledLoginView
-from config.views import healthz
+from config.views import favicon, healthz
 
 # The admin's login is throttled like the site's.
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -18,4 +18,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
