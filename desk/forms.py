@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from claims.forms import MarkdownField
 from claims.models import Actor, ActorKind, Claim, Proposition, Side, Stance
 from sources.anchoring import AnchorError, anchor_quote
 from sources.dates import iso_partial_date, parse_partial_date
@@ -361,9 +362,7 @@ class PropositionForm(forms.Form):
     statement = forms.CharField(
         label=_("Statement"), max_length=300, help_text=_("The contested statement, as one sentence.")
     )
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Markdown.")
-    )
+    description = MarkdownField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, proposition: Proposition | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -396,12 +395,7 @@ class StanceEditForm(forms.Form):
 
     paraphrase = forms.CharField(label=_("Paraphrase of the claim"), max_length=300)
     claim_version = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(
-        label=_("Note on this stance"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Markdown."),
-    )
+    note = MarkdownField(label=_("Note on this stance"), widget=forms.Textarea(attrs={"rows": 3}))
     stance_version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, stance: Stance, **kwargs):
@@ -493,12 +487,7 @@ class PropositionRevisionForm(PropositionEditForm):
 
 class StanceRevisionForm(forms.Form):
     side = forms.ChoiceField(label=_("Stance"), choices=Side)
-    note = forms.CharField(
-        label=_("Note on this stance"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Markdown."),
-    )
+    note = MarkdownField(label=_("Note on this stance"), widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput)
     revision_note = revision_note_field()
 
