@@ -46,6 +46,7 @@ from claims.models import (
     review_records,
     unique_slug,
 )
+from config.middleware import parse_id
 from sources.anchoring import AnchorError, anchor_quote
 
 BOTH_LOCATIONS = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
@@ -161,8 +162,8 @@ def records_from_keys(keys: list[str]) -> list:
     wanted = defaultdict(set)
     for key in keys:
         kind, _, pk = key.partition(":")
-        if kind in QUEUE_KINDS and pk.isdigit():
-            wanted[kind].add(int(pk))
+        if kind in QUEUE_KINDS and (pk := parse_id(pk)) is not None:
+            wanted[kind].add(pk)
     records = []
     for kind, pks in wanted.items():
         # Not only pending ones: the model methods say why a record cannot move.

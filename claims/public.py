@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q
 
 from claims.caching import cached_between_withdrawals, cached_for_scope
 from claims.models import Actor, Claim, Proposition, ReviewState, Side, Stance
+from config.middleware import parse_id
 from sources.models import Source
 
 OPPOSING_SIDES = {Side.SUPPORTS: Side.DISPUTES, Side.DISPUTES: Side.SUPPORTS}
@@ -211,7 +212,8 @@ class ContradictionFilterForm(forms.Form):
         value = self.cleaned_data["source"].strip()
         if not value:
             return None
-        match = Q(pk=int(value)) if value.isdigit() else Q(title__iexact=value)
+        pk = parse_id(value)
+        match = Q(pk=pk) if pk is not None else Q(title__iexact=value)
         source = Source.objects.public().filter(match).defer("text").order_by("pk").first()
         if source is None:
             raise forms.ValidationError(f"No source “{value}” has public claims.")

@@ -1,4 +1,4 @@
-"""Refuse requests whose form fields or address parameters are not valid text.
+"""Refuse requests whose form fields or address parameters are not valid text; read ids from them.
 
 Django decodes form bodies and query strings leniently: bytes that are not valid
 in the request's charset (UTF-8 unless the client names another) become U+FFFD
@@ -12,6 +12,13 @@ returns to the form.
 In a multipart body (a form with a file) the text fields are checked the same
 way; the uploaded file itself is decoded strictly by the importer, which names
 the problem.
+
+A request whose Content-Type declares a charset that is a codec but not a text
+encoding (``charset=base64``, ``zlib``, ``rot13``, ``punycode``…) is refused
+with a 400 too: Django would decode the address and the form with it and fail.
+
+``parse_id`` is how views read a record id from a parameter: anything but a
+plain number the database can hold names no record.
 """
 
 import codecs
@@ -20,10 +27,33 @@ from email.parser import BytesParser
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.http import QueryDict
 from django.shortcuts import render
+from django.utils.http import parse_header_parameters
+
+from sources.text import text_codec
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 MULTIPART_CONTENT_TYPE = "multipart/form-data"
+# The largest primary key the database holds (a signed 64-bit integer column).
+MAX_ID = 2**63 - 1
+_ASCII_DIGITS = frozenset("0123456789")
+# Where charset_checked leaves a refused Content-Type charset for the middleware (a WSGI extension key).
+REFUSED_CHARSET = "claim_tracker.refused_charset"
+
+
+def parse_id(text: str | None) -> int | None:
+    """The record id that an address or form parameter names, or None when it names none.
+
+    Only ASCII digits count, up to ``MAX_ID``: ``str.isdigit()`` accepts “²”
+    and “١٢” and ``int()`` accepts “ 1_2 ”, while a number too large for the
+    id column fails in the database (OverflowError on SQLite, DataError on
+    PostgreSQL) instead of simply matching nothing.
+    """
+    if not isinstance(text, str) or not text or len(text) > len(str(MAX_ID)) or not _ASCII_DIGITS.issuperset(text):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
 
 
 def undecodable_field(data: bytes, encoding: str) -> str | None:
@@ -36,7 +66,7 @@ def undecodable_field(data: bytes, encoding: str) -> str | None:
         for part in (name, value):
             try:
                 part.decode(encoding)
-            except UnicodeDecodeError:
+            except UnicodeError:
                 return name.decode(encoding, errors="replace")
     return None
 
@@ -53,17 +83,59 @@ def undecodable_multipart_field(request, encoding: str) -> str | None:
         value = part.get_payload(decode=True) or b""
         try:
             value.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeError:
             return part.get_param("name", header="content-disposition") or "?"
     return None
 
 
 def _encoding(request) -> str:
-    encoding = request.encoding or settings.DEFAULT_CHARSET
+    return text_codec(request.encoding or settings.DEFAULT_CHARSET) or "utf-8"
+
+
+def charset_checked(application):
+    """Wrap a WSGI application so that a Content-Type charset that is no text encoding reaches Django as a mark.
+
+    Django's request object decodes the query string with the declared charset
+    while it is being built, before any middleware runs, so ``?q=x`` with
+    ``charset=base64`` would fail there. The charset is taken out of the
+    Content-Type and kept under ``REFUSED_CHARSET`` for the middleware below,
+    which answers with its 400.
+    """
+
+    def checked(environ, start_response):
+        content_type = environ.get("CONTENT_TYPE", "")
+        if "charset" in content_type.lower():
+            try:
+                media_type, params = parse_header_parameters(content_type)
+            except ValueError:
+                media_type, params = content_type, {}
+            label = params.get("charset")
+            if label and _is_codec_but_not_text(label):
+                environ = {**environ, "CONTENT_TYPE": media_type, REFUSED_CHARSET: label}
+        return application(environ, start_response)
+
+    return checked
+
+
+def _is_codec_but_not_text(label: str) -> bool:
     try:
-        return codecs.lookup(encoding).name
-    except LookupError:
-        return "utf-8"
+        codecs.lookup(label)
+    except (LookupError, TypeError, ValueError):
+        return False
+    return text_codec(label) is None
+
+
+def refused_charset(request) -> str | None:
+    """The declared charset if it is a codec but no text encoding (base64, zlib, rot13…), else None.
+
+    Django decodes the query string and the form with any codec Python knows,
+    and these fail with errors other than UnicodeDecodeError. An unknown label
+    is ignored by Django (it reads UTF-8), so it is not refused here either.
+    """
+    if label := request.META.get(REFUSED_CHARSET):
+        return label
+    label = getattr(request, "content_params", {}).get("charset")
+    return label if label and _is_codec_but_not_text(label) else None
 
 
 def _query_bytes(request) -> bytes:
@@ -90,6 +162,12 @@ class RefuseUndecodableInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if label := refused_charset(request):
+            # The refusal page reads the request as UTF-8. The encoding setter resets request.GET
+            # by reading it first, which would decode with the refused codec, so that goes first.
+            request.GET = QueryDict()
+            request.encoding = settings.DEFAULT_CHARSET
+            return self.refuse(request, label, "charset")
         encoding = _encoding(request)
         field = undecodable_field(_query_bytes(request), encoding)
         where = "address"
@@ -104,7 +182,12 @@ class RefuseUndecodableInputMiddleware:
         return self.refuse(request, field, where)
 
     def refuse(self, request, field: str, where: str):
-        if where == "form":
+        if where == "charset":
+            message = (
+                f"The request says its text is in “{field}”, which is not a character set, so nothing was read "
+                "or saved. Send it as UTF-8."
+            )
+        elif where == "form":
             message = (
                 f"The field “{field}” arrived with bytes that are not valid text, so nothing was saved. "
                 "The text was damaged on the way; type or paste it again and send it once more."

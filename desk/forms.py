@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.forms import MarkdownField
 from claims.models import Actor, ActorKind, Claim, Proposition, Side, Stance
+from config.middleware import parse_id
 from sources.anchoring import AnchorError, anchor_quote
 from sources.dates import iso_partial_date, parse_partial_date
 from sources.importing import SourceImportError, prepare_text, text_from_upload
@@ -186,7 +187,7 @@ class ClaimFieldsForm(forms.Form):
                 quote,
                 prefix=self.initial.get("prefix", ""),
                 suffix=self.initial.get("suffix", ""),
-                position=int(start) if start.isdigit() else None,
+                position=parse_id(start),
             )
         except AnchorError as error:
             return None, str(error)

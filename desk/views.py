@@ -27,6 +27,7 @@ from django_htmx.http import push_url
 
 from claims.caching import cached_for_desk, desk_fragment_key, desk_fragment_timeout
 from claims.models import Actor, Claim, Proposition, ReviewError, ReviewState, Revision, Side, StaleEdit, Stance
+from config.middleware import parse_id
 from desk import matching
 from desk.access import analyst_required, is_partial_request, refusal
 from desk.forms import (
@@ -382,7 +383,7 @@ def anchor_preview(request, pk):
             request.GET.get("quote", ""),
             prefix=request.GET.get("prefix", ""),
             suffix=request.GET.get("suffix", ""),
-            position=int(start) if start.isdigit() else None,
+            position=parse_id(start),
         )
     except AnchorError as error:
         context["anchor_error"] = str(error)
@@ -474,8 +475,7 @@ def proposition_suggestions(request):
     if field not in ("proposition", "statement"):
         raise Http404("Suggestions are for proposition fields.")
     term = request.GET.get(field, "").replace("\x00", "").strip()  # see actor_suggestions
-    exclude = request.GET.get("exclude", "")
-    exclude = int(exclude) if exclude.isdigit() else None
+    exclude = parse_id(request.GET.get("exclude"))
     propositions = matching.similar_propositions(term, user=request.user, exclude_pk=exclude)
     if len(term) >= 2 and not propositions:
         propositions = list(Proposition.objects.filter(statement__icontains=term).exclude(pk=exclude)[:5])
@@ -486,11 +486,8 @@ def proposition_suggestions(request):
 @analyst_required
 @require_safe
 def similar_claims(request):
-    exclude = request.GET.get("exclude")
     claims = matching.similar_claims(
-        request.GET.get("paraphrase", ""),
-        user=request.user,
-        exclude_pk=exclude if exclude and exclude.isdigit() else None,
+        request.GET.get("paraphrase", ""), user=request.user, exclude_pk=parse_id(request.GET.get("exclude"))
     )
     return render(request, "desk/suggestions.html#claims", {"claims": claims})
 

@@ -6,7 +6,8 @@ its paragraphs kept and its scripts, styles and other non-text parts dropped).
 Anything that is not readable text is refused with a message that says why,
 instead of being stored half-read: files over ``settings.SOURCE_UPLOAD_MAX_BYTES``
 (2 MB unless configured), binary files, bytes that are not valid in the file's
-encoding, and text that is empty once normalized.
+encoding (or a declared charset that is no text encoding, which is ignored), and
+text that is empty or invisible once normalized.
 """
 
 import codecs
@@ -17,7 +18,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from sources.text import normalize_text
+from sources.text import has_visible_text, normalize_text, text_codec
 
 TEXT_EXTENSIONS = frozenset({".txt", ".md", ".markdown"})
 HTML_EXTENSIONS = frozenset({".html", ".htm"})
@@ -70,6 +71,11 @@ def prepare_text(text: str) -> str:
     text = normalize_text(text)
     if not text:
         raise SourceImportError("The text is empty. Paste the article's text, or upload a .txt, .md or .html file.")
+    if not has_visible_text(text):
+        raise SourceImportError(
+            "The text has only invisible characters (zero-width spaces, joiners, direction marks or spaces), "
+            "so there is nothing to quote. Paste the article's text, or upload a .txt, .md or .html file."
+        )
     return text
 
 
@@ -123,21 +129,20 @@ def decode_bytes(data: bytes, *, name: str = "The file", html: bool = False) -> 
     if html:
         declared = _META_CHARSET.search(data[:4096])
         if declared:
-            encoding = declared.group(1).decode("ascii").lower()
-            try:
-                codecs.lookup(encoding)
-            except LookupError:
-                encoding = "utf-8"
+            # A label that is no text encoding (base64, zlib, rot13, punycode…) is ignored like an unknown one.
+            encoding = text_codec(declared.group(1).decode("ascii")) or "utf-8"
     return _decode(data, encoding, name)
 
 
 def _decode(data: bytes, encoding: str, name: str) -> str:
     try:
         return data.decode(encoding)
-    except UnicodeDecodeError as error:
+    except UnicodeError as error:  # some codecs raise UnicodeError itself, with no position
+        position = getattr(error, "start", None)
+        where = f"the bytes at position {position} cannot be read" if position is not None else "it cannot be read"
         raise SourceImportError(
-            f"“{name}” is not valid {encoding.upper().removesuffix('-SIG')} text: the bytes at position "
-            f"{error.start} cannot be read. Save the file as UTF-8 and upload it again, or paste the text."
+            f"“{name}” is not valid {encoding.upper().removesuffix('-SIG')} text: {where}. "
+            "Save the file as UTF-8 and upload it again, or paste the text."
         ) from None
 
 

@@ -2,8 +2,16 @@ import datetime
 
 import pytest
 
+from config.middleware import parse_id
 from sources.dates import DatePrecision, format_partial_date, iso_partial_date, parse_partial_date
-from sources.text import normalize_text, text_checksum, text_direction
+from sources.text import (
+    has_visible_text,
+    normalize_text,
+    strip_bidi_controls,
+    text_checksum,
+    text_codec,
+    text_direction,
+)
 
 
 def test_normalize_text_unifies_line_breaks_and_unicode_form():
@@ -49,3 +57,59 @@ def test_partial_dates_format_for_people_and_machines():
     assert format_partial_date(date, precision) == "December 2022"
     assert iso_partial_date(date, precision) == "2022-12"
     assert format_partial_date(None, DatePrecision.UNKNOWN) == "date unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12", 12),
+        ("0", 0),
+        ("007", 7),
+        (str(2**63 - 1), 2**63 - 1),
+        (str(2**63), None),  # beyond the id column
+        ("9" * 30, None),
+        ("²", None),  # isdigit() says yes
+        ("١٢", None),  # int() says 12
+        ("１２", None),
+        (" 12", None),
+        ("1_2", None),
+        ("-1", None),
+        ("+1", None),
+        ("1.0", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_id_reads_only_plain_ascii_numbers_the_database_holds(text, expected):
+    assert parse_id(text) == expected
+
+
+@pytest.mark.parametrize(
+    "label", ["rot13", "zlib", "base64", "hex", "bz2", "uu", "uu_codec", "quopri", "punycode", "idna"]
+)
+def test_text_codec_refuses_codecs_that_are_not_character_sets(label):
+    assert text_codec(label) is None
+
+
+@pytest.mark.parametrize(("label", "name"), [("UTF8", "utf-8"), ("windows-1256", "cp1256"), ("latin-1", "iso8859-1")])
+def test_text_codec_names_text_encodings(label, name):
+    assert text_codec(label) == name
+
+
+@pytest.mark.parametrize(
+    "text", ["\u200b", "\u200c\u200d\u2060\ufeff", " \n\t\u3000\xa0", "\u200e\u200f\u202e\u2067\u2069"]
+)
+def test_invisible_characters_are_not_visible_text(text):
+    assert not has_visible_text(text)
+
+
+@pytest.mark.parametrize("text", ["a", "\u200bطالبان\u200c", "\u202e1", "ـ"])
+def test_one_visible_character_is_visible_text(text):
+    assert has_visible_text(text)
+
+
+def test_strip_bidi_controls_keeps_the_marks_right_to_left_text_needs():
+    assert (
+        strip_bidi_controls("\u202eAfghan\u202c \u2067Taliban\u2069 \u200fطالبان\u200e")
+        == "Afghan Taliban \u200fطالبان\u200e"
+    )

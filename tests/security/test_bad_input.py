@@ -11,6 +11,9 @@ small ids (404 with a message), form validation messages, stale edits of
 claims, oversized and undecodable uploads.
 """
 
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -19,6 +22,9 @@ from sources.models import Source
 from tests.base import BaseTestCase, approve, make_claim
 
 HUGE = str(10**20)  # beyond a 64-bit integer column
+HUGER = "9" * 30
+SUPERSCRIPT_TWO = "%C2%B2"  # "²": str.isdigit() says yes, int() says no
+ARABIC_TWELVE = "%D9%A1%D9%A2"  # "١٢": int() reads 12, but no address spells an id so
 NUL = "%00"
 BAD_UTF8 = "%ff%fe"  # percent-encoded bytes that are not UTF-8
 SHELTER = "the Taliban is providing shelter for TTP members"
@@ -88,6 +94,9 @@ class MalformedAddressTests(BadInputTestCase):
             ("reviewer", f"/admin/claims/claim/{BAD_UTF8}/change/", 302),
             ("reviewer", f"/admin/sources/source/{HUGE}/change/", 302),
             ("reviewer", f"/admin/claims/proposition/{HUGE}/history/", 302),
+            ("reader", f"/sources/{HUGER}/", 404),
+            ("analyst", f"/desk/claims/{HUGER}/edit/", 404),
+            ("reviewer", f"/admin/claims/claim/{HUGER}/change/", 302),
         ]
 
     def test_malformed_ids_and_slugs_are_not_found(self):
@@ -186,6 +195,24 @@ class QueryStringTests(BadInputTestCase):
                 200,
             ),
             ("analyst", "desk:claim_new", source, f"quote={BAD_UTF8}&start={HUGE}", 400),
+            # Digits that are not ASCII, and numbers beyond the id column, name no record.
+            ("reader", "claims:contradictions", [], f"source={SUPERSCRIPT_TWO}", 200),
+            ("reader", "claims:contradictions", [], f"source={ARABIC_TWELVE}", 200),
+            ("reader", "claims:contradictions", [], f"source={HUGER}&actor={SUPERSCRIPT_TWO}", 200),
+            ("reader", "claims:contradictions", [], f"year={SUPERSCRIPT_TWO}&page={SUPERSCRIPT_TWO}", 200),
+            ("reader", "search:results", [], f"q=Taliban&page={SUPERSCRIPT_TWO}", 200),
+            ("reader", "sources:detail", source, f"page={SUPERSCRIPT_TWO}", 200),
+            ("analyst", "desk:anchor_preview", source, f"quote=Taliban&start={SUPERSCRIPT_TWO}", 200),
+            ("analyst", "desk:anchor_preview", source, f"quote=Taliban&start={HUGER}", 200),
+            ("analyst", "desk:claim_new", source, f"quote=Taliban&start={SUPERSCRIPT_TWO}", 200),
+            ("analyst", "desk:claim_new", source, f"quote=Taliban&start={ARABIC_TWELVE}", 200),
+            ("analyst", "desk:proposition_suggestions", [], f"proposition=TTP&exclude={SUPERSCRIPT_TWO}", 200),
+            ("analyst", "desk:proposition_suggestions", [], f"proposition=TTP&exclude={HUGER}", 200),
+            ("analyst", "desk:similar_claims", [], f"paraphrase=Taliban&exclude={SUPERSCRIPT_TWO}", 200),
+            ("analyst", "desk:similar_claims", [], f"paraphrase=Taliban&exclude={HUGER}", 200),
+            ("analyst", "desk:home", [], f"show=drafts&page={SUPERSCRIPT_TWO}", 200),
+            ("reviewer", "admin:claims_claim_changelist", [], f"id={SUPERSCRIPT_TWO}", 302),
+            ("reviewer", "admin:claims_claim_changelist", [], f"claimant__id__exact={HUGER}", 200),
         ]
 
     def test_nul_bytes_invalid_utf8_and_odd_pages_in_query_strings_are_answered(self):
@@ -252,6 +279,14 @@ class FormFieldTests(BadInputTestCase):
             ("remove: version not a number", remove_url, {"version": "x"}, 422),
             ("proposition: NUL in the statement", proposition_url, {"statement": "A\x00B", "version": 1}, 422),
             ("proposition: a stale version", proposition_url, {"statement": "Kabul disowns it.", "version": 0}, 409),
+            ("import: a text of zero-width spaces", import_url, new_source | {"text": "\u200b" * 40}, 422),
+            (
+                "import: a text of joiners and marks",
+                import_url,
+                new_source | {"text": "\u200c\u200d\u2060\ufeff\u200e\u200f \n"},
+                422,
+            ),
+            ("import: a text of bidi controls", import_url, new_source | {"text": "\u202e\u2067\u2069\u3000"}, 422),
         ]
 
     def test_hostile_field_values_are_refused_and_change_nothing(self):
@@ -438,3 +473,154 @@ class TamperedRevisionTests(BadInputTestCase):
         self.assertEqual(statuses, [409, 409, 409, 422])
         self.assertEqual(self.snapshot(), before)
         self.assertFalse(claim.pending_revision())
+
+
+class ReviewQueueKeyTests(BadInputTestCase):
+    """The review queue's bulk form names records as ``kind:id``; a malformed id selects nothing."""
+
+    def test_keys_with_unicode_digits_or_huge_ids_select_nothing_and_change_nothing(self):
+        client = client_for(self.reviewer)
+        before = self.snapshot()
+        keys = [
+            "claim:²",
+            f"claim:{HUGER}",
+            f"stance:{HUGE}",
+            "claim:١٢",
+            "claim:１２",
+            "claim: 1",
+            "claim:1_0",
+            "claim:-1",
+        ]
+        got = {
+            key: client.post(reverse("admin:review_queue"), {"action": "approve", "item": key}).status_code
+            for key in keys
+        }
+        self.assertEqual(got, dict.fromkeys(keys, 302))
+        self.assertEqual(self.snapshot(), before)
+
+    def test_the_reviewer_is_told_that_nothing_was_selected(self):
+        response = client_for(self.reviewer).post(
+            reverse("admin:review_queue"), {"action": "approve", "item": ["claim:²", f"claim:{HUGER}"]}, follow=True
+        )
+        self.assertContains(response, "Select the items to act on first")
+
+
+NON_TEXT_CODECS = ["rot13", "zlib", "base64", "hex", "bz2", "uu", "uu_codec", "quopri", "punycode", "idna", "undefined"]
+
+
+class NonTextCharsetTests(BadInputTestCase):
+    """A Content-Type charset that is a codec but not a text encoding: a 400 that says so, never a 500."""
+
+    def post_raw(self, url: str, body: bytes, content_type: str, user=None):
+        # generic() sends the bytes as they are; post() would encode them in the charset named.
+        return client_for(user or self.analyst).generic("POST", url, body, content_type=content_type)
+
+    def test_a_form_in_a_non_text_charset_is_refused_and_changes_nothing(self):
+        before = self.snapshot()
+        got = {
+            codec: self.post_raw(
+                reverse("desk:source_import"),
+                b"title=Kabul&language=en&text=Some+text",
+                f"application/x-www-form-urlencoded; charset={codec}",
+            ).status_code
+            for codec in NON_TEXT_CODECS
+        }
+        self.assertEqual(got, dict.fromkeys(NON_TEXT_CODECS, 400))
+        self.assertEqual(self.snapshot(), before)
+
+    def test_the_refusal_names_the_charset(self):
+        response = self.post_raw(
+            reverse("desk:claim_new", args=[self.source.pk]),
+            b"quote=the+Taliban&claimant=Afghan+Taliban&paraphrase=x",
+            "application/x-www-form-urlencoded; charset=rot13",
+        )
+        self.assertContains(response, "“rot13”, which is not a character set", status_code=400)
+
+    def test_a_multipart_form_in_a_non_text_charset_is_refused(self):
+        body = b'--b\r\nContent-Disposition: form-data; name="title"\r\n\r\nKabul\r\n--b--\r\n'
+        response = self.post_raw(reverse("desk:source_import"), body, "multipart/form-data; boundary=b; charset=zlib")
+        self.assertEqual(response.status_code, 400)
+
+    def wsgi_get(self, path: str, query: str, content_type: str) -> int:
+        """The status the deployed WSGI application (config.wsgi) answers with.
+
+        Django builds the request, decoding the query string in the declared
+        charset, before any middleware runs; the test client cannot show that.
+        """
+        from config.wsgi import application
+
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "CONTENT_TYPE": content_type,
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": io.StringIO(),
+        }
+        statuses = []
+        body = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+        b"".join(body)
+        return int(statuses[0].split()[0])
+
+    def test_a_page_requested_with_a_non_text_charset_is_refused(self):
+        paths = [(reverse("search:results"), "q=Taliban"), (reverse("claims:contradictions"), "source=1&page=2")]
+        got = {
+            f"{path}?{query} {codec}": self.wsgi_get(path, query, f"text/plain; charset={codec}")
+            for path, query in paths
+            for codec in NON_TEXT_CODECS
+        }
+        self.assertEqual(got, dict.fromkeys(got, 400))
+        self.assertEqual(self.wsgi_get(reverse("search:results"), "q=Taliban", "text/plain; charset=utf-8"), 200)
+
+    def test_text_encodings_and_unknown_labels_are_still_read(self):
+        response = client_for().get(
+            reverse("search:results") + "?q=Taliban", CONTENT_TYPE="text/plain; charset=latin-1"
+        )
+        self.assertEqual(response.status_code, 200)
+        response = client_for().get(
+            reverse("search:results") + "?q=Taliban", CONTENT_TYPE="text/plain; charset=no-such-codec"
+        )
+        self.assertEqual(response.status_code, 200)
+
+    def test_an_uploaded_html_file_declaring_a_non_text_codec_is_read_as_utf8(self):
+        client = client_for(self.analyst)
+        for number, codec in enumerate(NON_TEXT_CODECS):
+            html = (
+                f'<html><head><meta charset="{codec}"></head><body><p>Kabul report {number}: طالبان.</p></body></html>'
+            )
+            data = {
+                "title": f"Report {number}",
+                "language": "en",
+                "file": SimpleUploadedFile("page.html", html.encode()),
+            }
+            response = client.post(reverse("desk:source_import"), data)
+            self.assertEqual(response.status_code, 302, codec)
+            self.assertEqual(Source.objects.latest("pk").text, f"Kabul report {number}: طالبان.")
+
+    def test_an_uploaded_html_file_in_a_non_text_codec_that_is_not_utf8_is_refused_with_a_reason(self):
+        html = b'<meta http-equiv="Content-Type" content="text/html; charset=base64"><p>caf\xe9</p>'
+        data = {"title": "Report", "language": "en", "file": SimpleUploadedFile("page.htm", html)}
+        before = self.snapshot()
+        response = client_for(self.analyst).post(reverse("desk:source_import"), data)
+        self.assertContains(response, "is not valid UTF-8 text", status_code=422)
+        self.assertEqual(self.snapshot(), before)
+
+
+class InvisibleTextTests(BadInputTestCase):
+    def test_a_source_of_only_invisible_characters_is_refused_with_a_reason(self):
+        data = {"title": "Blank", "language": "en", "text": "\u200b\u200c\u200d\u2060\ufeff\u200e \u200b"}
+        before = self.snapshot()
+        response = client_for(self.analyst).post(reverse("desk:source_import"), data)
+        self.assertContains(response, "only invisible characters", status_code=422)
+        self.assertEqual(self.snapshot(), before)
+
+    def test_an_uploaded_file_of_only_invisible_characters_is_refused(self):
+        upload = SimpleUploadedFile("blank.html", "<p>\u200b&#x200B;&zwj;</p><p>\u2060</p>".encode())
+        response = client_for(self.analyst).post(
+            reverse("desk:source_import"), {"title": "Blank", "language": "en", "file": upload}
+        )
+        self.assertContains(response, "only invisible characters", status_code=422)
