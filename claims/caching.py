@@ -38,9 +38,20 @@ generation never reuses a fragment of the old scope.
 The filters' suggestions, read from every claim, are kept between withdrawals
 for at most GRACE_SECONDS while approvals come in (``cached_between_withdrawals``).
 
-Only requests without a session or messages cookie are served from or stored
-in the cache: a logged-in user sees their own navigation and CSRF token, and a
-page with a message is for one reader only. Documents that hold nothing for one
+Only anonymous requests are served from or stored in the cache: a logged-in
+user sees their own navigation and CSRF token, and a page with a message is for
+one reader only. A request without a session cookie is anonymous without
+looking further (no query). One with a session cookie is anonymous if the
+cookie names no session, or one that holds nothing (expired, forged, or a
+random value meant to get past the cache): the session is looked up (from the
+cache, or one indexed query) only then.
+
+Each page is kept per address *as the view reads it*: a cached view declares
+the query parameters it reads (``reads=``), and every other parameter is
+dropped from the request before the view sees it. So ``?utm_source=…`` and
+other parameters nobody reads map to the same entry as the bare address,
+instead of filling the cache with copies, and the page's own links (og:url,
+pagination) carry only the parameters that mean something. Documents that hold nothing for one
 reader (the feed, the JSON data) are shared by everyone. Pages rendered for the
 cache carry no CSP nonce (the nonce of the request that filled the cache would
 be served to everyone): the policy of such a response has no nonce either, and
@@ -79,7 +90,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -325,12 +336,33 @@ def desk_data_changed(**kwargs) -> None:
     transaction.on_commit(_bump_desk_generation)
 
 
+def _is_anonymous(request) -> bool:
+    """Whether the page for this request is the one every anonymous reader gets (see the module docstring)."""
+    if "messages" in request.COOKIES:
+        return False
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return True
+    return not request.user.is_authenticated and request.session.is_empty()
+
+
 def _is_cacheable(request, *, shared: bool = False) -> bool:
-    return (
-        not settings.DEBUG
-        and request.method in ("GET", "HEAD")
-        and (shared or (settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES))
-    )
+    return not settings.DEBUG and request.method in ("GET", "HEAD") and (shared or _is_anonymous(request))
+
+
+def keep_read_parameters(request, reads: tuple[str, ...]) -> None:
+    """Drop from ``request`` every query parameter but ``reads``, and put those in ``reads``' order.
+
+    Every value of a kept parameter stays, in its order, so the view reads
+    exactly what it would have read.
+    """
+    kept = QueryDict(mutable=True, encoding=request.GET.encoding)
+    for name in reads:
+        if values := request.GET.getlist(name):
+            kept.setlist(name, values)
+    query = kept.urlencode()
+    kept._mutable = False
+    request.GET = kept
+    request.META["QUERY_STRING"] = query
 
 
 def page_cache_key(request) -> str:
@@ -404,17 +436,21 @@ def _serve_cached(view, request, args, kwargs, vary: tuple[str, ...]):
     return get_conditional_response(request, etag=page.etag, last_modified=int(page.rendered_at), response=response)
 
 
-def cached_public_page(view=None, *, shared: bool = False):
+def cached_public_page(view=None, *, shared: bool = False, reads: tuple[str, ...] = ()):
     """Serve ``view`` from the cache to anonymous readers, with ETag and Last-Modified.
 
+    ``reads`` names the query parameters the view reads; it never sees any
+    other (see ``keep_read_parameters``), for everyone, so the page and its
+    fragments are the same whatever else the address carries.
     ``shared=True`` is for documents that hold nothing for one reader (a feed,
     JSON data): they are served from the cache to logged-in readers too.
     """
     if view is None:
-        return lambda view: cached_public_page(view, shared=shared)
+        return lambda view: cached_public_page(view, shared=shared, reads=reads)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        keep_read_parameters(request, reads)
         if shared and _is_cacheable(request, shared=True):
             return _serve_cached(view, request, args, kwargs, ("HX-Request",))
         if not _is_cacheable(request):

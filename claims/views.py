@@ -55,7 +55,7 @@ def _contradictions_page(form, number):
 
 
 @require_safe
-@cached_public_page
+@cached_public_page(reads=("actor", "source", "year", "sort", "page"))
 def contradiction_list(request):
     form = SimpleLazyObject(lambda: public.ContradictionFilterForm(request.GET))
     context = {
@@ -107,7 +107,7 @@ def contradiction_data(request, slug):
 
 
 @require_safe
-@cached_public_page
+@cached_public_page(reads=("page",))
 def actor(request, slug):
     actor = _get_public_actor(slug)
     actor_page = public.ActorPage(actor, request.GET.get("page"))

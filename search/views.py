@@ -11,7 +11,7 @@ RESULTS_PER_PAGE = 20
 
 
 @require_safe
-@cached_public_page
+@cached_public_page(reads=("q", "page"))
 def results(request):
     form = SearchForm(request.GET)
     text = form.cleaned_data["q"] if form.is_valid() else ""

@@ -546,10 +546,10 @@ class FilterSuggestionsTest(ReaderTestCase):
         super().setUp()
         self.proposition = self.build_contradiction()
         self.url = reverse("claims:contradictions")
-        self.speaker = Actor.objects.create(name="New speaker")
+        self.speaker = Actor.objects.create(state="approved", name="New speaker")
 
     def suggested_actors(self) -> list[str]:
-        self.client.cookies["sessionid"] = "not-served-from-the-page-cache"
+        self.client.force_login(self.outsider)  # a logged-in reader: rendered, not served from the page cache
         return [name for name, _ in self.client.get(self.url).context["form"].choices.actors]
 
     def approve_a_claim_by_the_new_speaker(self):
