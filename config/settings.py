@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "search",
     "accounts",
     "dataset",
+    "config.apps.DeploymentConfig",  # system checks for the deployment
 ]
 
 MIDDLEWARE = [
@@ -81,31 +82,40 @@ TEMPLATES = [
 # Databases. SQLite is the embedded default: WAL lets readers proceed while one
 # writer writes, IMMEDIATE transactions take the write lock up front (so two
 # writers queue on the busy timeout instead of failing with "database is
-# locked" on lock upgrade), and the busy timeout is how long they queue.
+# locked" on lock upgrade), and the busy timeout is how long they queue. Every
+# SQLite database gets them, however it is named (DATABASE_URL=sqlite:///… too).
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": (
+        "PRAGMA journal_mode=WAL;"
+        "PRAGMA synchronous=NORMAL;"
+        "PRAGMA busy_timeout=20000;"
+        "PRAGMA foreign_keys=ON;"
+        "PRAGMA cache_size=-32000;"
+    ),
+}
+
+
+def with_sqlite_safeguards(database: dict) -> dict:
+    """``database`` with SQLITE_OPTIONS when it is SQLite; options it sets itself win."""
+    if database.get("ENGINE") != "django.db.backends.sqlite3":
+        return database
+    return {**database, "OPTIONS": {**SQLITE_OPTIONS, **database.get("OPTIONS", {})}}
+
+
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))}
+        database = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL could not be read: {error}") from None
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env_str("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL;"
-                    "PRAGMA synchronous=NORMAL;"
-                    "PRAGMA busy_timeout=20000;"
-                    "PRAGMA foreign_keys=ON;"
-                    "PRAGMA cache_size=-32000;"
-                ),
-            },
-        }
+    database = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": env_str("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
     }
+DATABASES = {"default": with_sqlite_safeguards(database)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

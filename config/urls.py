@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from accounts.forms import ThrottledAdminAuthenticationForm
 from accounts.views import ThrottledLoginView
-from config.views import favicon, healthz
+from config.views import favicon, healthz, readyz
 
 # The admin's login is throttled like the site's.
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -18,5 +18,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("favicon.ico", favicon, name="favicon"),
 ]

@@ -78,6 +78,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "sources:detail": PUBLIC,
     "search:results": PUBLIC,
     "healthz": PUBLIC,
+    "readyz": PUBLIC,
     "favicon": {"GET": every("redirect"), "POST": every("method")},  # to the icon's static address
     "login": {"GET": every("ok"), "POST": every("ok")},  # an empty login form is shown again with its errors
     "logout": {"GET": every("method"), "POST": roles("redirect", "redirect", "redirect")},

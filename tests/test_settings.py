@@ -10,6 +10,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from django.test import SimpleTestCase
@@ -231,3 +232,91 @@ class RefusalTests(SimpleTestCase):
         self.assert_refuses(
             "LOGIN_THROTTLE_ACCOUNT_LOCK_AFTER must be at least 1; got 0", LOGIN_THROTTLE_ACCOUNT_LOCK_AFTER="0"
         )
+
+
+PRINT_SQLITE_STATE = """
+import json
+import django
+django.setup()
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("PRAGMA journal_mode")
+    journal_mode = cursor.fetchone()[0]
+    cursor.execute("PRAGMA busy_timeout")
+    busy_timeout = cursor.fetchone()[0]
+print(json.dumps({
+    "journal_mode": journal_mode, "busy_timeout": busy_timeout, "transaction_mode": connection.transaction_mode
+}))
+"""
+
+
+class SqliteSafeguardTests(SimpleTestCase):
+    """WAL, IMMEDIATE transactions and the busy timeout, however the SQLite database is named."""
+
+    SAFEGUARDS = {"journal_mode": "wal", "busy_timeout": 20000, "transaction_mode": "IMMEDIATE"}
+
+    def live_state(self, **overrides: str) -> dict:
+        result = run_python("-c", PRINT_SQLITE_STATE, environment=production_environment(**overrides))
+        if result.returncode != 0:
+            raise AssertionError(f"could not open the database:\n{result.stderr}")
+        return json.loads(result.stdout)
+
+    def test_the_default_sqlite_database_has_them(self):
+        with tempfile.TemporaryDirectory() as folder:
+            state = self.live_state(DJANGO_SQLITE_PATH=str(Path(folder) / "claims.sqlite3"))
+
+        self.assertEqual(state, self.SAFEGUARDS)
+
+    def test_a_sqlite_database_url_has_them(self):
+        with tempfile.TemporaryDirectory() as folder:
+            state = self.live_state(DATABASE_URL=f"sqlite:///{Path(folder) / 'claims.sqlite3'}")
+
+        self.assertEqual(state, self.SAFEGUARDS)
+
+    def test_options_of_its_own_win_and_the_rest_are_added(self):
+        from config.settings import with_sqlite_safeguards
+
+        database = with_sqlite_safeguards(
+            {"ENGINE": "django.db.backends.sqlite3", "NAME": "x", "OPTIONS": {"timeout": 5}}
+        )
+
+        self.assertEqual((database["OPTIONS"]["timeout"], database["OPTIONS"]["transaction_mode"]), (5, "IMMEDIATE"))
+
+    def test_other_databases_are_left_alone(self):
+        from config.settings import with_sqlite_safeguards
+
+        database = {"ENGINE": "django.db.backends.postgresql", "NAME": "claims"}
+
+        self.assertEqual(with_sqlite_safeguards(database), database)
+
+
+CHECK_WITHOUT_REDIS = """
+import sys
+sys.modules["redis"] = None  # as if the package were not installed
+from django.core.management import execute_from_command_line
+execute_from_command_line(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
+"""
+
+
+class CacheClientCheckTests(SimpleTestCase):
+    def test_check_deploy_fails_when_redis_url_is_set_without_the_redis_package(self):
+        result = run_python(
+            "-c", CHECK_WITHOUT_REDIS, environment=production_environment(REDIS_URL="redis://127.0.0.1:6379/15")
+        )
+
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("config.E001", result.stderr)
+        self.assertIn("install the redis package", result.stderr)
+
+    def test_check_deploy_passes_with_redis_url_and_the_package(self):
+        # Building the client sends nothing: the check passes whether or not Redis runs.
+        result = run_python(
+            "manage.py",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            environment=production_environment(REDIS_URL="redis://127.0.0.1:1/15"),
+        )
+
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
