@@ -79,6 +79,23 @@ def prepare_text(text: str) -> str:
     return text
 
 
+# A headline is a short line that does not end a sentence: a full stop in Latin, CJK or Urdu script.
+HEADLINE_MAX_CHARS = 200
+_FULL_STOPS = (".", "\u3002", "\u06d4")
+
+
+def headline(text: str, *, max_length: int = HEADLINE_MAX_CHARS) -> str:
+    """The first non-empty line of ``text`` if it reads as a headline, else "".
+
+    A headline is at most HEADLINE_MAX_CHARS characters and has no final full
+    stop; it is trimmed and cut to ``max_length`` (the title field's length).
+    """
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(first) > HEADLINE_MAX_CHARS or first.endswith(_FULL_STOPS):
+        return ""
+    return first[:max_length].strip()
+
+
 def text_from_upload(upload) -> str:
     """Read an uploaded .txt, .md or .html file into normalized source text.
 
