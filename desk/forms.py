@@ -15,7 +15,7 @@ from claims.models import Actor, ActorKind, Claim, Proposition, Side, Stance
 from config.middleware import parse_id
 from sources.anchoring import AnchorError, anchor_quote
 from sources.dates import iso_partial_date, parse_partial_date
-from sources.importing import SourceImportError, prepare_text, text_from_upload
+from sources.importing import SourceImportError, headline, prepare_text, text_from_upload
 from sources.models import Source
 
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -38,7 +38,12 @@ def _partial_date(value: str):
 
 
 class SourceImportForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=500)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=500,
+        required=False,
+        help_text=_("For an uploaded file, leave it empty to use the file’s first line if that is a headline."),
+    )
     url = forms.URLField(label=_("URL"), max_length=2000, required=False, assume_scheme="https")
     outlet = forms.CharField(label=_("Outlet"), max_length=200, required=False)
     authors = forms.CharField(
@@ -72,6 +77,12 @@ class SourceImportForm(forms.Form):
         self.fields["file"].help_text = self.fields["file"].help_text % {"size": filesizeformat(max_bytes)}
         self.duplicate: Source | None = None
 
+    def clean_title(self):
+        title = self.cleaned_data["title"]
+        if not title and not self.files.get(self.add_prefix("file")):
+            raise ValidationError(_("Enter a title."))  # only an uploaded file may offer its headline
+        return title
+
     def clean_published(self):
         return _partial_date(self.cleaned_data["published"])
 
@@ -95,9 +106,19 @@ class SourceImportForm(forms.Form):
         except SourceImportError as error:
             self.add_error("file" if upload else "text", str(error))
             return cleaned
+        if upload and not cleaned.get("title") and "title" not in self.errors:
+            self._title_from_headline(cleaned)
         if not self.errors:
             self.duplicate = Source.objects.find_duplicate(url=cleaned.get("url", ""), text=cleaned["text"])
         return cleaned
+
+    def _title_from_headline(self, cleaned: dict) -> None:
+        """An uploaded file's first line is its title when the analyst gave none and that line is a headline."""
+        title = headline(cleaned["text"], max_length=self.fields["title"].max_length)
+        if title:
+            cleaned["title"] = title
+        else:
+            self.add_error("title", _("Enter a title: the file’s first line does not read as a headline."))
 
     def save(self, *, user) -> Source:
         data = self.cleaned_data
