@@ -136,6 +136,10 @@ class QueryStringTests(BadInputTestCase):
             ("reader", "search:results", [], "q=" + "Taliban+" * 2000, 200),
             ("reader", "search:results", [], "q=Taliban&page=abc", 200),
             ("reader", "search:results", [], f"q=Taliban&page={HUGE}", 200),
+            # Parameters a page does not read are dropped before it (one cache entry per page as it reads it).
+            ("reader", "search:results", [], f"q=Taliban&utm_source={NUL}&fbclid={HUGE}", 200),
+            ("reader", "claims:contradictions", [], f"utm_source=a&sort=claims&utm_source={NUL}", 200),
+            ("reader", "claims:home", [], f"utm_source={BAD_UTF8}", 400),  # still refused: not valid text
             ("reader", "claims:contradictions", [], "page=abc", 200),
             ("reader", "claims:contradictions", [], "page=-1", 200),
             ("reader", "claims:contradictions", [], f"page={HUGE}", 200),
@@ -624,3 +628,37 @@ class InvisibleTextTests(BadInputTestCase):
             reverse("desk:source_import"), {"title": "Blank", "language": "en", "file": upload}
         )
         self.assertContains(response, "only invisible characters", status_code=422)
+
+
+@override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"])
+class HostileHeaderTests(BadInputTestCase):
+    """A Host we do not serve, a session cookie that names no session, a form without its CSRF token."""
+
+    def rows(self):
+        """(who, method, path, headers, expected status)."""
+        home, login, board = reverse("claims:home"), reverse("login"), reverse("desk:propositions")
+        return [
+            ("reader", "get", home, {"HTTP_HOST": "evil.com"}, 400),
+            ("reader", "get", self.contradiction.get_absolute_url(), {"HTTP_HOST": "evil.com:8000"}, 400),
+            ("reader", "get", home, {"HTTP_HOST": "bad host!"}, 400),
+            ("reader", "post", login, {"HTTP_HOST": "evil.com"}, 400),
+            ("analyst", "get", board, {"HTTP_HOST": "evil.com", **HTMX}, 400),
+            ("reader", "get", home, {"HTTP_COOKIE": "sessionid=forged"}, 200),
+            ("reader", "get", home, {"HTTP_COOKIE": "sessionid=" + "k" * 32}, 200),
+            ("reader", "post", login, {"csrf": "enforced"}, 403),
+            ("analyst", "post", board, {"csrf": "enforced", **HTMX}, 403),
+        ]
+
+    def test_hostile_headers_are_answered_with_a_4xx_and_change_nothing(self):
+        before = self.snapshot()
+        got, expected = {}, {}
+        for who, method, path, headers, status in self.rows():
+            headers = dict(headers)
+            client = Client(raise_request_exception=False, enforce_csrf_checks=bool(headers.pop("csrf", None)))
+            if who == "analyst":
+                client.force_login(self.analyst)
+            key = f"{who} {method} {path} {sorted(headers.items())}"[:160]
+            got[key] = getattr(client, method)(path, {"statement": "Forged.", "version": 1}, **headers).status_code
+            expected[key] = status
+        self.assertEqual(got, expected)
+        self.assertEqual(self.snapshot(), before)
