@@ -253,9 +253,12 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Failed logins per account and per network address (accounts.throttling): after
-# DELAY_AFTER failures each further attempt must wait 1, 2, 4 … seconds; at
-# LOCK_AFTER failures logging in is locked for LOCK_SECONDS. Failures are
+# Failed logins per network address, per account from one address, and per account
+# (accounts.throttling): after DELAY_AFTER failures each further attempt must wait 1,
+# 2, 4 … seconds; ADDRESS_LOCK_AFTER failures from an address lock it, and
+# ACCOUNT_LOCK_AFTER failures for an account from one address lock that account from
+# that address only, for LOCK_SECONDS. Failures for an account from anywhere never
+# lock; they only slow the addresses that made some of them. Failures are
 # forgotten WINDOW_SECONDS after the last one. The address is REMOTE_ADDR: behind
 # a proxy, either the proxy sets it to the client's address, or it appends the
 # client's address to X-Forwarded-For and TRUST_X_FORWARDED_FOR is turned on.
