@@ -86,6 +86,19 @@
     return box.top >= 0 && box.bottom <= (window.innerHeight || document.documentElement.clientHeight);
   }
 
+  // The form's actions stick to the foot of the side column (desk.css), but while the page is
+  // near its top that column still runs below the screen: scroll just enough to show them.
+  function revealActions(form) {
+    var actions = form.querySelector(".form-actions");
+    if (!actions) {
+      return;
+    }
+    var below = actions.getBoundingClientRect().bottom - (window.innerHeight || document.documentElement.clientHeight);
+    if (below > 0) {
+      window.scrollBy({ top: below + 8, behavior: "smooth" });
+    }
+  }
+
   function fillClaimForm(passage, scroll) {
     var form = document.getElementById("claim-form");
     if (!form) {
@@ -103,6 +116,8 @@
     }
     if (scroll !== false && !isVisible(quote)) {
       quote.scrollIntoView({ behavior: "smooth", block: "center" });
+    } else if (scroll !== false) {
+      revealActions(form);
     }
     var status = document.getElementById("desk-status");
     if (status) {
