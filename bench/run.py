@@ -8,7 +8,8 @@ p50/p95/p99 latency and throughput relative to /healthz (the framework floor),
 checks the targets of the performance issue, and writes everything as JSON to
 bench/results/latest.json. With --load it also runs 50 concurrent readers for
 60 seconds against the large database while writers approve claims, and
-reports every error.
+reports every error; it does so once per way of configuring the database and
+the cache (LOAD_CONFIGURATIONS), since each has failed on its own before.
 
 Usage: .venv/bin/python bench/run.py [--claims 100000] [--seed 1] [--duration 5] [--load]
 """
@@ -59,6 +60,13 @@ VARIANTS = {
 CACHED_RATIO, UNCACHED_RATIO = 0.5, 0.25
 SEARCH_P95_MS, DESK_P95_MS = 50, 150
 MAX_P95_GROWTH = 0.5
+# The load check runs once per configuration: SQLite named by DJANGO_SQLITE_PATH or by
+# DATABASE_URL, and the shared cache in files or in Redis.
+LOAD_CONFIGURATIONS = {
+    "sqlite-path": "DJANGO_SQLITE_PATH, file cache",
+    "sqlite-url": "DATABASE_URL=sqlite:///…, file cache",
+    "redis": "DJANGO_SQLITE_PATH, REDIS_URL",
+}
 
 
 class BenchError(Exception):
@@ -82,6 +90,8 @@ class Options:
     rebuild: bool
     pages: list[str]
     repeat: int
+    load_with: list[str]
+    redis_url: str
 
 
 def parse_options() -> Options:
@@ -107,7 +117,22 @@ def parse_options() -> Options:
         default=[],
         help="measure only pages whose name contains this (repeatable)",
     )
-    return Options(**vars(parser.parse_args()))
+    parser.add_argument(
+        "--load-with",
+        action="append",
+        choices=list(LOAD_CONFIGURATIONS),
+        help="run the load check in this configuration (repeatable; default: all of them)",
+    )
+    parser.add_argument(
+        "--redis-url",
+        default="redis://127.0.0.1:6379/14",
+        help="the Redis database the redis configuration uses; it is emptied first (default redis://127.0.0.1:6379/14)",
+    )
+    options = Options(**vars(parser.parse_args()))
+    options.load_with = options.load_with or list(LOAD_CONFIGURATIONS)
+    if "redis" in options.load_with and urllib.parse.urlsplit(options.redis_url).path.strip("/") in ("", "0"):
+        parser.error("--redis-url must name a Redis database other than 0: the benchmark empties it")
+    return options
 
 
 # ---------------------------------------------------------------------------
@@ -446,10 +471,44 @@ def run_database(label: str, path: Path, static_root: Path, work_dir: Path, opti
     with gunicorn(env, port, options, work_dir / f"gunicorn-{port}.log") as base_url:
         cookie = log_in(base_url, setup["login"], setup["analyst"], setup["password"])
         rows = measure(base_url, setup, cookie, options)
-        result = {"database": label, "claims": count_claims(working_copy), "rows": rows}
-        if load:
-            result["load"] = load_check(base_url, setup, env, options, work_dir / "writer.log")
+        result = {"database": label, "claims": count_claims(working_copy), "rows": rows, "loads": []}
+        if load and "sqlite-path" in options.load_with:
+            result["loads"].append(
+                {"configuration": "sqlite-path", **load_check(base_url, setup, env, options, work_dir / "writer.log")}
+            )
+    if load:
+        for configuration in options.load_with:
+            if configuration != "sqlite-path":
+                result["loads"].append(load_in(configuration, path, static_root, work_dir, options))
     return result
+
+
+def load_in(configuration: str, path: Path, static_root: Path, work_dir: Path, options: Options) -> dict:
+    """The load check on a fresh copy of ``path``, served and written in ``configuration``."""
+    working_copy = work_dir / f"load-{configuration}.sqlite3"
+    shutil.copyfile(path, working_copy)
+    env = production_env(working_copy, static_root)
+    if configuration == "sqlite-url":
+        del env["DJANGO_SQLITE_PATH"]
+        env["DATABASE_URL"] = f"sqlite:///{working_copy}"
+    elif configuration == "redis":
+        env["REDIS_URL"] = options.redis_url
+        empty_redis(options.redis_url)
+    print(f"\n== load check with {LOAD_CONFIGURATIONS[configuration]} ==")
+    setup = prepare(env)
+    port = options.port or free_port()
+    with gunicorn(env, port, options, work_dir / f"gunicorn-{configuration}-{port}.log") as base_url:
+        return {"configuration": configuration, **load_check(base_url, setup, env, options, work_dir / "writer.log")}
+
+
+def empty_redis(url: str) -> None:
+    """Start from an empty cache: pages of an earlier run would otherwise be served as current."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url).flushdb()
+    except redis.RedisError as error:
+        raise BenchError(f"Redis at {url} does not answer ({error}); start it or pass --redis-url.") from None
 
 
 # ---------------------------------------------------------------------------
@@ -535,11 +594,11 @@ def print_report(report: dict) -> None:
         print(f"  {item['status']:<8} {item['page']:<28} {item['variant']:<10} {item['target']:<22} {shown}")
     missed = [item for item in report["targets"] if item["status"] != "PASS"]
     print(f"  {len(report['targets']) - len(missed)} of {len(report['targets'])} targets met.")
-    if "load" in report:
-        load = report["load"]
+    for load in report.get("loads", []):
         readers, writers = load["readers"], load["writers"]
         print(
-            f"\nUnder load ({load['connections']} readers, {load['seconds']} s, writers active): {load['status']}\n"
+            f"\nUnder load ({load['connections']} readers, {load['seconds']} s, writers active), "
+            f"{LOAD_CONFIGURATIONS[load['configuration']]}: {load['status']}\n"
             f"  readers: {readers['requests']:,} requests, {readers['rps']:.0f} req/s, p50 {ms(readers['p50'], 0)} / "
             f"p95 {ms(readers['p95'], 0)} / p99 {ms(readers['p99'], 0)} ms, errors: {readers['errors']} {readers['error_kinds']}\n"
             f"  writers: {writers['writes']:,} claim+stance approvals ({writers['writes_per_second']}/s), errors: {writers['errors']}"
@@ -615,7 +674,7 @@ def main() -> None:
         "targets": targets(table),
     }
     if options.load:
-        report["load"] = results[1]["load"]
+        report["loads"] = results[1]["loads"]
     print_report(report)
     print(f"\nWritten to {write_results(report).relative_to(BASE_DIR)}")
 

@@ -59,6 +59,11 @@ def setting_up():
         defaults={"title": "Load check: the writers' source", "text": text.text, "created_by": analyst},
     )
     claimant, _ = Actor.objects.get_or_create(slug="bench-load-writer", defaults={"name": "Load Check Writer"})
+    # A claim is approved only once its source and its claimant are (where they are reviewed).
+    for record in (source, claimant):
+        if getattr(record, "state", "approved") != "approved":
+            record.submit(analyst)
+            record.approve(reviewer)
     proposition, created = Proposition.objects.get_or_create(
         slug="bench-load-writes",
         defaults={"statement": "The load check writes while readers read.", "created_by": analyst},
