@@ -48,6 +48,7 @@ from claims.models import (
 )
 from config.middleware import parse_id
 from sources.anchoring import AnchorError, anchor_quote
+from sources.text import BidiControlsStrippedMixin
 
 BOTH_LOCATIONS = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 # The change page's review buttons post the change-form action field.
@@ -341,8 +342,11 @@ def history_entries(record) -> list[HistoryEntry]:
 # Forms
 
 
-class VersionedAdminForm(forms.ModelForm):
-    """Carries the version the page was loaded with, so a concurrent save is caught, not overwritten."""
+class VersionedAdminForm(BidiControlsStrippedMixin, forms.ModelForm):
+    """Carries the version the page was loaded with, so a concurrent save is caught, not overwritten.
+
+    Names, titles, statements and paraphrases lose any bidi controls (see BidiControlsStrippedMixin).
+    """
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -17,6 +17,7 @@ from sources.anchoring import AnchorError, anchor_quote
 from sources.dates import iso_partial_date, parse_partial_date
 from sources.importing import SourceImportError, headline, prepare_text, text_from_upload
 from sources.models import Source
+from sources.text import BidiControlsStrippedMixin
 
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 LANGUAGE_SUGGESTIONS = [
@@ -37,7 +38,7 @@ def _partial_date(value: str):
 # Sources
 
 
-class SourceImportForm(forms.Form):
+class SourceImportForm(BidiControlsStrippedMixin, forms.Form):
     title = forms.CharField(
         label=_("Title"),
         max_length=500,
@@ -156,7 +157,7 @@ def propositions_named(text: str) -> list[Proposition]:
     return list(Proposition.objects.filter(Q(statement__iexact=text) | Q(slug=text)))
 
 
-class ClaimFieldsForm(forms.Form):
+class ClaimFieldsForm(BidiControlsStrippedMixin, forms.Form):
     """What a claim says and who said it; shared by the new-claim and edit forms."""
 
     quote = forms.CharField(
@@ -380,7 +381,7 @@ class ClaimEditForm(ClaimFieldsForm):
 # Propositions and stances
 
 
-class PropositionForm(forms.Form):
+class PropositionForm(BidiControlsStrippedMixin, forms.Form):
     statement = forms.CharField(
         label=_("Statement"), max_length=300, help_text=_("The contested statement, as one sentence.")
     )
@@ -412,7 +413,7 @@ class PropositionEditForm(PropositionForm):
         }
 
 
-class StanceEditForm(forms.Form):
+class StanceEditForm(BidiControlsStrippedMixin, forms.Form):
     """The paraphrase of the stance's claim and the stance's note; each only while its record is editable."""
 
     paraphrase = forms.CharField(label=_("Paraphrase of the claim"), max_length=300)

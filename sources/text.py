@@ -85,3 +85,35 @@ def text_codec(label: str) -> str | None:
     if not getattr(codec, "_is_text_encoding", True) or codec.name in _NOT_CHARSETS:
         return None
     return codec.name
+
+
+class BidiControlsStrippedMixin:
+    """For forms: strip bidi controls from the single-line fields people read as names and titles.
+
+    Done on the submitted data, before any field is cleaned, so every check
+    (duplicates, actor names) sees the stripped value and a refused form shows
+    it. List the field names in ``bidi_stripped_fields``; fields the form lacks
+    are skipped.
+    """
+
+    bidi_stripped_fields = (
+        "name", "aliases", "title", "outlet", "authors", "statement", "paraphrase",
+        "claimant", "reported_by", "proposition",
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            return
+        names = [self.add_prefix(name) for name in self.bidi_stripped_fields if name in self.fields]
+        if not any(name in self.data for name in names):
+            return
+        data = self.data.copy()
+        for name in names:
+            if name not in data:
+                continue
+            if hasattr(data, "setlist"):
+                data.setlist(name, [strip_bidi_controls(value) for value in data.getlist(name)])
+            elif isinstance(data[name], str):
+                data[name] = strip_bidi_controls(data[name])
+        self.data = data

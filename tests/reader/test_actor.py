@@ -48,8 +48,10 @@ class ActorPageTest(ReaderTestCase):
 
         response = self.get(self.url)
 
-        self.assertContains(response, "Also known as Islamabad")
-        self.assertContains(response, f'<a href="{spokesman.get_absolute_url()}">Foreign Office spokesperson</a>')
+        self.assertContains(response, "Also known as <bdi>Islamabad</bdi>")
+        self.assertContains(
+            response, f'<a href="{spokesman.get_absolute_url()}"><bdi>Foreign Office spokesperson</bdi></a>'
+        )
 
     def test_it_is_404_for_an_actor_without_public_claims(self):
         nobody = Actor.objects.create(name="Nobody")
@@ -145,7 +147,9 @@ class ActorPaginationTest(ReaderTestCase):
         second = self.get(self.url, query_params={"page": 2})
 
         self.assertContains(first, "continue on the <a")
-        self.assertContains(second, 'A point nobody disputes.</a> <span class="position__continued">(continued)</span>')
+        self.assertContains(
+            second, 'A point nobody disputes.</bdi></a> <span class="position__continued">(continued)</span>'
+        )
         self.assertContains(second, "Other claims")
         self.assertContains(second, numbered_quote(ACTOR_CLAIMS_PER_PAGE + 12 - 10))
 
@@ -160,7 +164,7 @@ class ActorPaginationTest(ReaderTestCase):
         response = self.get(self.url, query_params={"page": 2})
 
         self.assertContains(
-            response, f'Contradicted by <a href="{self.opponent.get_absolute_url()}">Lone opponent</a>.'
+            response, f'Contradicted by <a href="{self.opponent.get_absolute_url()}"><bdi>Lone opponent</bdi></a>.'
         )
 
     def test_a_page_past_the_end_shows_the_last_and_a_malformed_one_the_first(self):

@@ -621,7 +621,9 @@ class ScopedFragmentsTest(ReaderTestCase):
             lambda: self.publish_claim(self.source, "Its chief spokesman said", kabul, self.proposition, "disputes")
         )
 
-        self.assertContains(self.client.get(url), f'<a href="{kabul.get_absolute_url()}">Kabul spokesman</a>')
+        self.assertContains(
+            self.client.get(url), f'<a href="{kabul.get_absolute_url()}"><bdi>Kabul spokesman</bdi></a>'
+        )
 
     def test_a_new_member_reaches_their_affiliations_page_at_once(self):
         url = self.pakistan.get_absolute_url()
@@ -630,7 +632,7 @@ class ScopedFragmentsTest(ReaderTestCase):
 
         self.commit(lambda: self.publish_claim(self.source, "Its chief spokesman said", office))
 
-        self.assertContains(self.client.get(url), "Speaking for Government of Pakistan")
+        self.assertContains(self.client.get(url), "Speaking for <bdi>Government of Pakistan</bdi>")
 
     def test_a_claim_approved_again_comes_back_to_its_pages(self):
         claim = self.proposition.stances.get(side="disputes").claim

@@ -28,7 +28,7 @@ class ContradictionPageTest(ReaderTestCase):
         response = self.get(self.url)
 
         self.assertContains(
-            response, f'<a href="{self.pakistan.get_absolute_url()}">Government of Pakistan</a>', html=False
+            response, f'<a href="{self.pakistan.get_absolute_url()}"><bdi>Government of Pakistan</bdi></a>', html=False
         )
         self.assertContains(response, "<p>the Taliban is providing shelter for TTP members</p>", html=True)
         self.assertContains(response, "they do not provide support to TTP’s operations")
@@ -67,7 +67,9 @@ class ContradictionPageTest(ReaderTestCase):
 
         response = self.get(self.url)
 
-        self.assertContains(response, 'as reported by <a href="/actors/the-express-tribune/">The Express Tribune</a>')
+        self.assertContains(
+            response, 'as reported by <a href="/actors/the-express-tribune/"><bdi>The Express Tribune</bdi></a>'
+        )
         self.assertContains(response, '<time datetime="2022-12-21">21 December 2022</time>')
         self.assertContains(response, f'id="claim-{reported.pk}"')
 

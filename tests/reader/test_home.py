@@ -22,8 +22,10 @@ class HomePageTest(ReaderTestCase):
 
         response = self.get(self.url)
 
-        self.assertContains(response, '<span class="visually-hidden">Supported by </span>Government of Pakistan')
-        self.assertContains(response, '<span class="visually-hidden">; disputed by </span>Afghan Taliban')
+        self.assertContains(
+            response, '<span class="visually-hidden">Supported by </span><bdi>Government of Pakistan</bdi>'
+        )
+        self.assertContains(response, '<span class="visually-hidden">; disputed by </span><bdi>Afghan Taliban</bdi>')
 
     def test_it_counts_only_public_records(self):
         proposition = self.build_contradiction()

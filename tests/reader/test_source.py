@@ -80,7 +80,7 @@ class SourcePageTest(ReaderTestCase):
         response = self.get(source.get_absolute_url())
 
         self.assertContains(response, '<div class="source-text" lang="fa" dir="rtl">')
-        self.assertContains(response, '<h1 lang="fa" dir="rtl">گزارش</h1>')
+        self.assertContains(response, '<h1 lang="fa" dir="rtl"><bdi>گزارش</bdi></h1>')
 
     def test_it_escapes_the_source_text(self):
         source = make_source(text="A <script>alert(1)</script> tag and a quote & more.", title="Markup")

@@ -163,7 +163,7 @@ class TimelineTemplateTest(SimpleTestCase):
         self.assertIn('<svg class="timeline__vertical"', html)
         self.assertEqual(html.count('aria-label="Supports: Government of Pakistan, June 2022"'), 2)
         self.assertIn('<time datetime="2022-06">June 2022</time>', html)
-        self.assertIn('href="#claim-7">Government of Pakistan</a>', html)
+        self.assertIn('href="#claim-7"><bdi>Government of Pakistan</bdi></a>', html)
         self.assertNotIn("style=", html)
 
     def test_names_are_escaped_in_the_drawings(self):

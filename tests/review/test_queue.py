@@ -81,7 +81,7 @@ class QueueContentTests(BaseTestCase):
         pending_claim(source, numbered_quote(1), self.pakistan, self.analyst)
         self.client.force_login(self.reviewer)
         response = self.client.get(QUEUE)
-        self.assertContains(response, "Government of Pakistan: “statement number 1 is true”")
+        self.assertContains(response, "<bdi>Government of Pakistan</bdi>: “<bdi>statement number 1 is true</bdi>”")
         self.assertContains(response, "&lt;i&gt;Report&lt;/i&gt;")
 
     def test_query_count_does_not_grow_with_the_queue(self):
