@@ -86,6 +86,8 @@ def admin_link(record, label=None) -> str:
 
 # What a queue row (and the rejection page) shows of each kind of record.
 QUEUE_RELATED = {
+    "source": ("created_by",),
+    "actor": ("created_by", "affiliation"),
     "proposition": ("created_by",),
     "claim": ("created_by", "claimant", "reported_by", "source"),
     "stance": ("created_by", "claim__claimant", "proposition"),
@@ -94,7 +96,7 @@ QUEUE_RELATED = {
 
 
 # Source texts can be long and the queue shows only titles.
-QUEUE_DEFERRED = {"claim": ("source__text",)}
+QUEUE_DEFERRED = {"claim": ("source__text",), "source": ("text",)}
 
 
 def queue_queryset(kind: str, queryset=None):
@@ -354,6 +356,28 @@ class VersionedAdminForm(BidiControlsStrippedMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+        if self.is_bound:
+            self._drop_malformed_related_ids()
+
+    def _drop_malformed_related_ids(self):
+        """Leave out related ids that are no id at all (“²”, 30 digits): the field is then simply missing.
+
+        The admin's type-ahead widget looks the submitted ids up while it renders
+        a refused form, and such a value raises there instead of being refused.
+        """
+        if not hasattr(self.data, "getlist"):
+            return
+        related = [
+            self.add_prefix(name) for name, field in self.fields.items() if isinstance(field, forms.ModelChoiceField)
+        ]
+        malformed = [
+            name for name in related if any(parse_id(value) is None for value in self.data.getlist(name) if value)
+        ]
+        if not malformed:
+            return
+        self.data = self.data.copy()
+        for name in malformed:
+            self.data.setlist(name, [value for value in self.data.getlist(name) if parse_id(value) is not None])
 
     def clean(self):
         cleaned = super().clean()
@@ -448,6 +472,22 @@ class TolerantQueryAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+    def get_changeform_initial_data(self, request):
+        """The add page's values from the address, without related ids that name no record.
+
+        Django looks ``?claim=:`` up as a primary key while rendering the form,
+        which raises instead of leaving the field empty.
+        """
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            field = next((f for f in self.opts.get_fields() if f.name == name), None)
+            if field is None or not field.is_relation:
+                continue
+            ids = value if isinstance(value, list) else [value]
+            if any(parse_id(str(id_)) is None for id_ in ids):
+                del initial[name]
+        return initial
 
 
 class AnalystFilter(RelatedOnlyFieldListFilter):
@@ -579,8 +619,13 @@ class ReviewableAdmin(VersionedAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
+        if obj is None:
+            return True
+        # Drafts are their author's; approved records are changed by a revision anyone may propose.
+        if obj.state != ReviewState.APPROVED and not obj.is_authored_by(request.user):
+            return False
         # Pending records are being reviewed; approved ones with a pending revision wait for it.
-        return obj is None or (obj.state != ReviewState.PENDING and cached_pending_revision(obj) is None)
+        return obj.state != ReviewState.PENDING and cached_pending_revision(obj) is None
 
     def get_readonly_fields(self, request, obj=None):
         readonly = [*super().get_readonly_fields(request, obj), *self.review_fields]
@@ -617,7 +662,7 @@ class ReviewableAdmin(VersionedAdmin):
         user = request.user
         reviewer = self.has_review_permission(request, obj)
         own = obj.created_by_id == user.pk
-        own_blocks = own and settings.REVIEW_FOUR_EYES
+        own_blocks = user.pk in obj.author_ids() and settings.REVIEW_FOUR_EYES
         buttons = []
         if obj.state in (ReviewState.DRAFT, ReviewState.REJECTED) and self.has_change_permission(request):
             buttons.append(("submit_selected", "Submit for review", "default"))
@@ -690,17 +735,18 @@ def cached_pending_revision(obj):
 
 
 @admin.register(Actor)
-class ActorAdmin(VersionedAdmin):
+class ActorAdmin(ReviewableAdmin):
     form = SluggedAdminForm
-    list_display = ("name", "kind", "affiliation_link", "claim_count", "updated_at")
-    list_filter = ("kind", ("created_by", AnalystFilter), "created_at")
-    list_select_related = ("affiliation",)
+    list_display = ("name", "kind", "affiliation_link", "claim_count", "review_state", "analyst", "updated_at")
+    list_filter = ("state", "kind", ("created_by", AnalystFilter), "created_at")
+    list_select_related = ("affiliation", "created_by")
     search_fields = ("name", "aliases", "slug")
     # Explicit: the claim count makes this a GROUP BY query, which ignores Meta.ordering.
     ordering = ("name", "pk")
     autocomplete_fields = ("affiliation",)
     date_hierarchy = "created_at"
     fieldsets = ((None, {"fields": ("name", "slug", "kind", "aliases", "affiliation", "description")}),)
+    change_select_related = (*ReviewableAdmin.change_select_related, "affiliation")
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_count=Count("claims"))

@@ -266,8 +266,12 @@ def _bump_scopes(scopes: set[tuple[str, int]]) -> None:
 
 
 def _scopes_added_to(record) -> set[tuple[str, int]]:
-    """The pages whose own records an approval of ``record`` (a claim, stance or proposition) adds to."""
+    """The pages whose own records an approval of ``record`` (a claim, stance or proposition) adds to.
+
+    An actor or source is approved before any claim of theirs, so its approval adds to no page.
+    """
     from claims.models import Actor, Claim, Proposition, Stance
+    from sources.models import Source
 
     public_stances = Stance.objects.filter(state=ReviewState.APPROVED)
     if isinstance(record, Claim):
@@ -284,6 +288,8 @@ def _scopes_added_to(record) -> set[tuple[str, int]]:
         claims = list(
             Claim.objects.public().filter(pk__in=on_it).values_list("claimant_id", "reported_by_id", "source_id")
         )
+    elif isinstance(record, (Actor, Source)):
+        return set()
     else:
         raise TypeError(f"No public pages follow {type(record).__name__}")
     actors = {actor for claimant, reporter, _ in claims for actor in (claimant, reporter) if actor}
@@ -483,23 +489,14 @@ def _reviewable_deleted(sender, instance, **kwargs):
         public_data_changed(withdrawal=True)
 
 
-def _actor_or_source_changed(sender, instance, created=False, **kwargs):
-    # A new actor or source has no approved claims yet, so no reader can see it;
-    # a deleted one never had any (claims protect what they point to).
-    if not created and type(instance).objects.public().filter(pk=instance.pk).exists():
-        public_data_changed(withdrawal=True)
-
-
 def connect_invalidation() -> None:
     """Bump the public and desk generations whenever a record changes (called from ClaimsConfig.ready)."""
     from claims.models import Actor, Claim, Proposition, Revision, Stance
     from sources.models import Source
 
-    for model in (Claim, Proposition, Stance):
+    for model in (Claim, Proposition, Stance, Actor, Source):
         post_save.connect(_reviewable_saved, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
         post_delete.connect(_reviewable_deleted, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
-    for model in (Actor, Source):
-        post_save.connect(_actor_or_source_changed, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
     for model in (Claim, Proposition, Stance, Revision, Actor, Source):
         post_save.connect(desk_data_changed, sender=model, dispatch_uid=f"desk-cache-save-{model.__name__}")
         post_delete.connect(desk_data_changed, sender=model, dispatch_uid=f"desk-cache-delete-{model.__name__}")

@@ -22,10 +22,11 @@ from claims.markup import render_markdown
 # The review machinery is shared with sources; importers of claims.models find it here too.
 from claims.review import FieldChange as FieldChange
 from claims.review import FieldDiff as FieldDiff
-from claims.review import Reviewable, ReviewableQuerySet, ReviewError, ReviewState, VersionedModel
+from claims.review import Reviewable, ReviewableQuerySet, ReviewError, ReviewState
 from claims.review import Revision as Revision
 from claims.review import StaleEdit as StaleEdit
 from claims.review import StateChange as StateChange
+from claims.review import VersionedModel as VersionedModel
 from claims.review import assign_field as assign_field
 from claims.review import display_field_value as display_field_value
 from claims.review import json_field_value as json_field_value
@@ -45,6 +46,24 @@ def unique_slug(model, text: str, *, max_length: int = 80, exclude_pk=None) -> s
         slug = f"{base[: max_length - len(suffix)]}{suffix}"
         counter += 1
     return slug
+
+
+def require_approved(*dependencies) -> None:
+    """Raise ReviewError naming each ``(label, model, pk)`` dependency that is set but not approved.
+
+    States are read afresh: a bulk action may have approved them a moment ago.
+    """
+    waiting = [
+        str(label)
+        for label, model, pk in dependencies
+        if pk is not None
+        and model.objects.filter(pk=pk).values_list("state", flat=True).first() != ReviewState.APPROVED
+    ]
+    if waiting:
+        raise ReviewError(
+            _("Approve %(what)s first: a record is public only when what it rests on is.")
+            % {"what": str(_(" and ")).join(waiting)}
+        )
 
 
 def render_markdown_field(instance, field: str, save_kwargs: dict) -> None:
@@ -75,11 +94,11 @@ class ActorKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ActorQuerySet(models.QuerySet):
+class ActorQuerySet(ReviewableQuerySet):
     def public(self):
-        """Actors readers may see: claimants or reporters of at least one approved claim."""
+        """Actors readers may see: approved, and claimant or reporter of at least one approved claim."""
         approved = Claim.objects.filter(state=ReviewState.APPROVED)
-        return self.filter(
+        return self.filter(state=ReviewState.APPROVED).filter(
             Exists(approved.filter(claimant=OuterRef("pk"))) | Exists(approved.filter(reported_by=OuterRef("pk")))
         )
 
@@ -91,7 +110,15 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(Q(name__icontains=term) | Q(aliases__icontains=term))
 
 
-class Actor(VersionedModel):
+class Actor(Reviewable):
+    """A person or body that asserts things or is talked about.
+
+    Reviewed like every public record: a claim is approved only once its claimant
+    and reporter are, so nothing an analyst wrote about an actor (name, aliases,
+    affiliation, description) reaches readers unseen by a reviewer, and an edit
+    of an approved actor is a revision.
+    """
+
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Permanent public address."))
     kind = models.CharField(_("kind"), max_length=20, choices=ActorKind, default=ActorKind.PERSON)
@@ -110,8 +137,11 @@ class Actor(VersionedModel):
 
     objects = ActorQuerySet.as_manager()
 
+    REVISABLE_FIELDS = ("name", "kind", "aliases", "affiliation", "description")
+
     class Meta:
         ordering = ["name"]
+        permissions = [("review_actor", "Can approve and reject actors")]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="actor_name_not_empty"),
             models.CheckConstraint(condition=~Q(affiliation=F("pk")), name="actor_not_own_affiliation"),
@@ -119,6 +149,10 @@ class Actor(VersionedModel):
         indexes = [
             # Type-ahead and search by name.
             models.Index(fields=["name"], name="actor_name_idx"),
+            # awaiting_review(): the reviewers' queue, oldest first.
+            models.Index(fields=["state", "submitted_at"], name="actor_queue_idx"),
+            # Desk: an analyst's own actors, latest change first.
+            models.Index(fields=["created_by", "-updated_at"], name="actor_mine_idx"),
         ]
 
     def __str__(self):
@@ -131,15 +165,19 @@ class Actor(VersionedModel):
         render_markdown_field(self, "description", kwargs)
         super().save(*args, **kwargs)
 
-    # ---------------------------------------------------------------------------
-    # Propositions
-
     def get_absolute_url(self):
         return reverse("claims:actor", args=[self.slug])
 
     @property
     def alias_list(self) -> list[str]:
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    def check_approvable(self) -> None:
+        require_approved((_("its affiliation"), Actor, self.affiliation_id))
+
+    def check_withdrawable(self) -> None:
+        if Claim.objects.public().filter(Q(claimant=self) | Q(reported_by=self)).exists():
+            raise ReviewError(_("Readers see this actor with approved claims: return those claims to draft first."))
 
 
 class PropositionQuerySet(ReviewableQuerySet):
@@ -222,6 +260,11 @@ class Proposition(Reviewable):
         self.supports_count = counts.get(Side.SUPPORTS, 0)
         self.disputes_count = counts.get(Side.DISPUTES, 0)
         self.qualifies_count = counts.get(Side.QUALIFIES, 0)
+        # This copy may have been loaded before the same action approved it (a stance's
+        # proposition, read before a bulk approval reached it): read the state afresh.
+        self.state, self.became_contradiction_at = (
+            Proposition.objects.filter(pk=self.pk).values_list("state", "became_contradiction_at").get()
+        )
         if self.is_contradiction and self.became_contradiction_at is None:
             self.became_contradiction_at = timezone.now()
         Proposition.objects.filter(pk=self.pk).update(
@@ -342,6 +385,13 @@ class Claim(Reviewable):
             )
         if self.reported_by_id and self.reported_by_id == self.claimant_id:
             raise ValidationError({"reported_by": _("The claimant cannot report their own claim; leave it empty.")})
+
+    def check_approvable(self) -> None:
+        require_approved(
+            (_("its source"), Source, self.source_id),
+            (_("its claimant"), Actor, self.claimant_id),
+            (_("the actor who reported it"), Actor, self.reported_by_id),
+        )
 
     def after_state_change(self) -> None:
         for proposition in Proposition.objects.filter(stances__claim=self).distinct():
@@ -480,8 +530,8 @@ class Stance(Reviewable):
 # ---------------------------------------------------------------------------
 # Reviewing many records at once
 
-# Dependencies first: a stance needs its claim and proposition approved.
-REVIEW_ORDER = (Proposition, Claim, Stance, Revision)
+# Dependencies first: a claim needs its source and actors approved, a stance its claim and proposition.
+REVIEW_ORDER = (Source, Actor, Proposition, Claim, Stance, Revision)
 REVIEW_ACTIONS = ("submit", "approve", "reject", "return_to_draft")
 
 
@@ -498,7 +548,7 @@ def change_permission(record) -> str:
 
 
 def review_records(records, action: str, user, *, reason: str = "") -> ReviewOutcome:
-    """Apply review ``action`` to each record, propositions first, then claims, stances, revisions.
+    """Apply review ``action`` to each record in dependency order (REVIEW_ORDER).
 
     Each record is reviewed in its own transaction through its model method,
     so one refusal (four eyes, a dependency not approved, a missing reason)
@@ -507,7 +557,11 @@ def review_records(records, action: str, user, *, reason: str = "") -> ReviewOut
     if action not in REVIEW_ACTIONS:
         raise ValueError(f"Unknown review action {action!r}.")
     outcome = ReviewOutcome()
-    for record in sorted(records, key=lambda record: (REVIEW_ORDER.index(type(record)), record.pk)):
+    # Actors without an affiliation first: an affiliated actor waits for its body's approval.
+    def order(record):
+        return (REVIEW_ORDER.index(type(record)), getattr(record, "affiliation_id", None) is not None, record.pk)
+
+    for record in sorted(records, key=order):
         try:
             if action == "submit":
                 if not user.has_perm(change_permission(record)):

@@ -19,6 +19,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -94,12 +95,17 @@ class VersionedModel(models.Model):
             if current.version != expected_version:
                 raise StaleEdit(current)
             self.check_edit_allowed(current)
+            if by is not None:
+                current.check_author(by)
             self.version = expected_version + 1
             self.save(update_fields=[*fields, "version", "updated_at"])
             FieldChange.objects.record(before=current, after=self, fields=fields, by=by)
 
     def check_edit_allowed(self, current) -> None:
         """Raise ReviewError if ``current`` (the stored record) may not be edited in place."""
+
+    def check_author(self, user) -> None:
+        """Raise PermissionDenied unless ``user`` may change this record's text in place."""
 
     def field_history(self):
         """Every recorded field change of this record, newest first."""
@@ -142,7 +148,19 @@ class Reviewable(VersionedModel):
     def review_permission(cls) -> str:
         return f"{cls._meta.app_label}.review_{cls._meta.model_name}"
 
+    def is_authored_by(self, user) -> bool:
+        """Drafts are their author's: only they (or an administrator) edit or submit them."""
+        return self.created_by_id in (None, user.pk) or user.is_superuser
+
+    def check_author(self, user) -> None:
+        if not self.is_authored_by(user):
+            raise PermissionDenied(
+                _("This %(model)s is %(author)s's draft: only its author edits it or sends it to review.")
+                % {"model": self._meta.verbose_name, "author": self.created_by}
+            )
+
     def submit(self, user) -> None:
+        self.check_author(user)
         self.transition("submit", user)
 
     def approve(self, user, *, reason: str = "", four_eyes: bool = True) -> None:
@@ -160,16 +178,26 @@ class Reviewable(VersionedModel):
     def return_to_draft(self, user, *, reason: str = "") -> None:
         if self.state != ReviewState.PENDING or user != self.created_by:
             self._check_reviewer(user)
+        if self.state == ReviewState.APPROVED:
+            self.check_withdrawable()
         self.transition("return_to_draft", user, reason=reason)
 
     def check_approvable(self) -> None:
         """Raise ReviewError if something this record depends on is not approved yet."""
 
+    def check_withdrawable(self) -> None:
+        """Raise ReviewError if approved records that readers see rest on this one."""
+
     def _check_reviewer(self, user, *, four_eyes: bool = True) -> None:
         if not user.has_perm(self.review_permission()):
             raise PermissionDenied(_("Only reviewers can approve or reject."))
-        if four_eyes and settings.REVIEW_FOUR_EYES and self.created_by_id == user.pk:
+        if four_eyes and settings.REVIEW_FOUR_EYES and user.pk in self.author_ids():
             raise ReviewError(_("You cannot review your own work: another reviewer must approve or reject it."))
+
+    def author_ids(self) -> set[int]:
+        """Everyone who wrote this record's current text: its creator and whoever edited a field of it."""
+        editors = FieldChange.objects.for_record(self).exclude(by=None).values_list("by", flat=True)
+        return {self.created_by_id, *editors} - {None}
 
     def transition(self, action: str, user, *, reason: str = "") -> "StateChange":
         """Move to the state ``action`` leads to, stamp it and audit it, atomically."""
@@ -438,7 +466,8 @@ class Revision(Reviewable):
     content_type = models.ForeignKey(
         ContentType,
         on_delete=models.PROTECT,
-        limit_choices_to={"app_label": "claims", "model__in": ["claim", "stance", "proposition"]},
+        limit_choices_to=Q(app_label="claims", model__in=["claim", "stance", "proposition", "actor"])
+        | Q(app_label="sources", model="source"),
     )
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
@@ -505,6 +534,8 @@ class Revision(Reviewable):
         for name, value in self.changes.items():
             assign_field(record, name, value)
         record.full_clean(validate_unique=False)
+        # A revision may point the record at another one (a claimant, an affiliation): it must be public too.
+        record.check_approvable()
         record.version += 1
         record.save(update_fields=[*self.changes, "version", "updated_at"])
         FieldChange.objects.record(

@@ -24,6 +24,8 @@ ANALYST_PERMISSIONS = [
 ]
 REVIEWER_PERMISSIONS = [
     *ANALYST_PERMISSIONS,
+    ("sources", "source", ["review"]),
+    ("claims", "actor", ["review"]),
     ("claims", "proposition", ["review"]),
     ("claims", "claim", ["review"]),
     ("claims", "stance", ["review"]),
@@ -60,17 +62,27 @@ def ensure_roles() -> None:
         grant_role_permissions(Group, Permission)
 
 
+def role_names(user) -> frozenset[str]:
+    """The role groups ``user`` belongs to, read once per loaded user (one query per request)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if not hasattr(user, "_role_names"):
+        user._role_names = frozenset(user.groups.filter(name__in=ROLE_PERMISSIONS).values_list("name", flat=True))
+    return user._role_names
+
+
 def is_analyst(user) -> bool:
     """May work in the desk: analysts, reviewers and administrators."""
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_active:
         return False
-    return user.is_superuser or user.groups.filter(name__in=[ANALYSTS, REVIEWERS]).exists()
+    return user.is_superuser or bool(role_names(user))
 
 
 def is_reviewer(user) -> bool:
-    if not user.is_authenticated or not user.is_active:
+    """May review: the Reviewers group and administrators."""
+    if not user.is_active:
         return False
-    return user.is_superuser or user.groups.filter(name=REVIEWERS).exists()
+    return user.is_superuser or REVIEWERS in role_names(user)
 
 
 def system_account():

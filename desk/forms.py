@@ -421,13 +421,17 @@ class StanceEditForm(BidiControlsStrippedMixin, forms.Form):
     note = MarkdownField(label=_("Note on this stance"), widget=forms.Textarea(attrs={"rows": 3}))
     stance_version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, stance: Stance, **kwargs):
+    def __init__(self, *args, stance: Stance, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.stance = stance
-        if not stance.claim.is_editable:
+        if not self.may_edit(stance.claim, user):
             del self.fields["paraphrase"], self.fields["claim_version"]
-        if not stance.is_editable:
+        if not self.may_edit(stance, user):
             del self.fields["note"], self.fields["stance_version"]
+
+    @staticmethod
+    def may_edit(record, user) -> bool:
+        return record.is_editable and record.is_authored_by(user)
 
     @classmethod
     def initial_for(cls, stance: Stance) -> dict:

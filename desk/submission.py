@@ -2,14 +2,16 @@
 
 Each record still goes through its own ``submit`` (state, stamp, audit); this
 module only decides which drafts belong together and submits them in one
-transaction, so either all of them wait for review or none does.
+transaction, so either all of them wait for review or none does. A claim takes
+along the analyst's own drafts it rests on (its source, claimant and reporter),
+since a reviewer approves those first; other people's drafts stay theirs.
 """
 
 from dataclasses import dataclass
 
 from django.db import transaction
 
-from claims.models import Claim, Proposition, ReviewState, Stance
+from claims.models import Actor, Claim, Proposition, ReviewState, Stance
 from sources.models import Source
 
 
@@ -18,23 +20,47 @@ class Submitted:
     claims: int = 0
     stances: int = 0
     propositions: int = 0
+    sources: int = 0
+    actors: int = 0
 
     @property
     def total(self) -> int:
-        return self.claims + self.stances + self.propositions
+        return self.claims + self.stances + self.propositions + self.sources + self.actors
 
     def __str__(self):
-        parts = [
-            f"{count} {noun}{'' if count == 1 else 's'}"
-            for count, noun in ((self.claims, "claim"), (self.stances, "stance"), (self.propositions, "proposition"))
-            if count
-        ]
+        counted = (
+            (self.claims, "claim"),
+            (self.stances, "stance"),
+            (self.propositions, "proposition"),
+            (self.sources, "source"),
+            (self.actors, "actor"),
+        )
+        parts = [f"{count} {noun}{'' if count == 1 else 's'}" for count, noun in counted if count]
         return ", ".join(parts) or "nothing"
 
 
+def own_drafts_under(claims, user) -> tuple[list[Source], list[Actor]]:
+    """The user's draft sources and actors that ``claims`` rest on (they must be approved first)."""
+    source_ids = {claim.source_id for claim in claims}
+    actor_ids = {pk for claim in claims for pk in (claim.claimant_id, claim.reported_by_id) if pk}
+    sources = list(Source.objects.drafts_of(user).filter(pk__in=source_ids).defer("text"))
+    actors = list(Actor.objects.drafts_of(user).filter(pk__in=actor_ids))
+    # An affiliation of the user's own drafting goes too: the actor is approved after it.
+    affiliations = {actor.affiliation_id for actor in actors} - {actor.pk for actor in actors} - {None}
+    actors += Actor.objects.drafts_of(user).filter(pk__in=affiliations)
+    return sources, actors
+
+
 def _submit_all(user, claims, stances, propositions) -> Submitted:
+    sources, actors = own_drafts_under(claims, user)
     with transaction.atomic():
         done = Submitted()
+        for source in sources:
+            source.submit(user)
+            done.sources += 1
+        for actor in actors:
+            actor.submit(user)
+            done.actors += 1
         for proposition in propositions:
             proposition.submit(user)
             done.propositions += 1
@@ -71,3 +97,8 @@ def board_drafts(proposition: Proposition, user):
 
 def submit_board_drafts(proposition: Proposition, user) -> Submitted:
     return _submit_all(user, *board_drafts(proposition, user))
+
+
+def submit_claim(claim: Claim, user) -> Submitted:
+    """Send one claim to review, with the user's draft source and actors it rests on."""
+    return _submit_all(user, [claim], [], [])

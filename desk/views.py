@@ -6,6 +6,7 @@ for its object. HTMX requests get the fragment that changed (a template partial,
 control also works without JavaScript.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -46,7 +47,14 @@ from desk.forms import (
     StanceRevisionForm,
 )
 from desk.highlighting import highlight_runs
-from desk.submission import Submitted, board_drafts, source_drafts, submit_board_drafts, submit_source_drafts
+from desk.submission import (
+    Submitted,
+    board_drafts,
+    source_drafts,
+    submit_board_drafts,
+    submit_claim,
+    submit_source_drafts,
+)
 from sources.anchoring import AnchorError, anchor_quote
 from sources.models import Source
 
@@ -73,6 +81,17 @@ def _not_editable(record, what: str) -> PermissionDenied:
     )
 
 
+def _check_editable(record, what: str, user) -> None:
+    """Drafts and rejected records are edited in place, by their author only."""
+    if not record.is_editable:
+        raise _not_editable(record, what)
+    if not record.is_authored_by(user):
+        raise PermissionDenied(
+            f"This {what} is {record.created_by}'s draft: only its author edits it or sends it to review. "
+            f"Once it is approved, anyone may propose a change."
+        )
+
+
 def _not_revisable(record, what: str) -> PermissionDenied:
     if record.is_editable:
         return PermissionDenied(f"This {what} is {record.get_state_display().lower()}: edit it directly instead.")
@@ -92,8 +111,8 @@ def _get_claim(request, pk, *, for_edit: bool = False, for_revision: bool = Fals
     claim = Claim.objects.select_related("source", "claimant", "reported_by").filter(pk=pk).first()
     if claim is None:
         raise Http404("There is no such claim.")
-    if for_edit and not claim.is_editable:
-        raise _not_editable(claim, "claim")
+    if for_edit:
+        _check_editable(claim, "claim", request.user)
     if for_revision and claim.state != ReviewState.APPROVED:
         raise _not_revisable(claim, "claim")
     return claim
@@ -113,8 +132,8 @@ def _get_stance(
         raise Http404("This claim was removed from the board. Add it again from the board's search to work on it.")
     if drafts_only and stance.state != ReviewState.DRAFT:
         raise PermissionDenied("Only draft stances can be removed; what went to review stays on the board.")
-    if for_edit and not stance.is_editable:
-        raise _not_editable(stance, "stance")
+    if for_edit or drafts_only:
+        _check_editable(stance, "stance", request.user)
     if for_revision and stance.state != ReviewState.APPROVED:
         raise _not_revisable(stance, "stance")
     return stance
@@ -124,8 +143,8 @@ def _get_proposition(request, slug, *, for_edit: bool = False, for_revision: boo
     proposition = Proposition.objects.filter(slug=slug).first()
     if proposition is None:
         raise Http404("There is no such proposition.")
-    if for_edit and not proposition.is_editable:
-        raise _not_editable(proposition, "proposition")
+    if for_edit:
+        _check_editable(proposition, "proposition", request.user)
     if for_revision and proposition.state != ReviewState.APPROVED:
         raise _not_revisable(proposition, "proposition")
     return proposition
@@ -428,13 +447,13 @@ def _submitted(request, done, *, fallback: str):
 def claim_submit(request, pk):
     claim = _get_claim(request, pk, for_edit=True)
     try:
-        claim.submit(request.user)
+        done = submit_claim(claim, request.user)
     except ReviewError as error:
         raise PermissionDenied(" ".join(error.messages)) from None
     redirect_to = reverse("desk:source", args=[claim.source_id])
-    if response := _submitted(request, "1 claim", fallback=redirect_to):
+    if response := _submitted(request, done, fallback=redirect_to):
         return response
-    context = _source_context(request, claim.source, list_message="Claim sent to review.")
+    context = _source_context(request, claim.source, list_message=f"Sent to review: {done}.")
     return render(request, "desk/source.html#claims-changed", context)
 
 
@@ -543,22 +562,24 @@ def _side_counts(proposition: Proposition):
     return [(side, counts.get(side, 0)) for side in Side]
 
 
-# Stands in the cached board columns for the CSRF token of whoever is served them.
-CSRF_TOKEN_SLOT = "csrf-token-slot-b6e1f0"  # noqa: S105 - a placeholder, not a secret
-
-
 def _board_columns_html(request, proposition: Proposition, columns) -> SafeString:
-    """The board's columns, rendered once per desk generation and shared by every analyst.
+    """The board's columns, rendered once per desk generation for each analyst.
 
-    The cards' forms hold a CSRF token, which is each visitor's own: the
-    columns are rendered with a slot in its place, and each request fills in
-    its own token.
+    What a card offers depends on who looks (only an author edits their
+    drafts), and its forms carry the visitor's CSRF token: the fragment is
+    kept per user and per CSRF secret, so it changes when the token would.
     """
-    context = {"proposition": proposition, "columns": columns, "csrf_token": CSRF_TOKEN_SLOT}
+    token = get_token(request)
+    secret = hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest()[:16]
+    context = {"proposition": proposition, "columns": columns, "csrf_token": token, "user": request.user}
     html = cached_for_desk(
-        "board-columns", proposition.pk, compute=lambda: render_to_string("desk/board.html#columns", context)
+        "board-columns",
+        proposition.pk,
+        request.user.pk,
+        secret,
+        compute=lambda: render_to_string("desk/board.html#columns", context),
     )
-    return mark_safe(html.replace(CSRF_TOKEN_SLOT, get_token(request)))  # noqa: S308 - rendered with autoescape
+    return mark_safe(html)  # noqa: S308 - rendered with autoescape
 
 
 def _board_context(request, proposition: Proposition, **extra) -> dict:
@@ -764,19 +785,19 @@ def stance_remove(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def stance_edit(request, pk):
     stance = _get_stance(request, pk)
-    if not (stance.is_editable or stance.claim.is_editable):
-        raise _not_editable(stance, "stance")
+    if not (StanceEditForm.may_edit(stance, request.user) or StanceEditForm.may_edit(stance.claim, request.user)):
+        _check_editable(stance, "stance", request.user)  # raises, saying why
     if request.method == "GET":
-        form = StanceEditForm(initial=StanceEditForm.initial_for(stance), stance=stance)
+        form = StanceEditForm(initial=StanceEditForm.initial_for(stance), stance=stance, user=request.user)
         return _render_stance_form(request, stance, form)
-    form = StanceEditForm(request.POST, stance=stance)
+    form = StanceEditForm(request.POST, stance=stance, user=request.user)
     if form.is_valid():
         try:
             form.save(user=request.user)
         except StaleEdit:
             current = _get_stance(request, pk)
             versions = {"claim_version": current.claim.version, "stance_version": current.version}
-            form = StanceEditForm({**request.POST.dict(), **versions}, stance=current)
+            form = StanceEditForm({**request.POST.dict(), **versions}, stance=current, user=request.user)
             form.is_valid()
             extra = {"stale": current, "stale_message": STALE_MESSAGE.format(what="stance")}
             return _render_stance_form(request, current, form, status=409, **extra)

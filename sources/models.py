@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from claims.review import Reviewable, ReviewableQuerySet, ReviewError, ReviewState
 from sources.dates import DatePrecision, format_partial_date, precision_constraint_q
 from sources.text import normalize_text, text_checksum, text_direction
 
@@ -13,13 +13,13 @@ class SourceTextChanged(ValidationError):
     """Raised when something tries to change the text that claims are anchored into."""
 
 
-class SourceQuerySet(models.QuerySet):
+class SourceQuerySet(ReviewableQuerySet):
     def public(self):
-        """Sources readers may see: those with at least one approved claim."""
-        from claims.models import Claim, ReviewState
+        """Sources readers may see: approved, with at least one approved claim."""
+        from claims.models import Claim
 
         approved = Claim.objects.filter(source=OuterRef("pk"), state=ReviewState.APPROVED)
-        return self.filter(Exists(approved))
+        return self.filter(state=ReviewState.APPROVED).filter(Exists(approved))
 
     def find_duplicate(self, *, url: str, text: str):
         """An existing source with the same URL or the same normalized text, or None."""
@@ -29,7 +29,15 @@ class SourceQuerySet(models.QuerySet):
         return self.filter(condition).first()
 
 
-class Source(models.Model):
+class Source(Reviewable):
+    """A document claims come from, with its text as anchored.
+
+    The text never changes once a claim is anchored into it. What readers see
+    besides it (title, address, outlet, authors, date, language, notes) is
+    reviewed: a claim is approved only once its source is, and an edit of an
+    approved source is a revision.
+    """
+
     title = models.CharField(_("title"), max_length=500)
     url = models.URLField(_("URL"), max_length=2000, blank=True)
     outlet = models.CharField(_("outlet"), max_length=200, blank=True)
@@ -44,12 +52,6 @@ class Source(models.Model):
     text = models.TextField(_("text"), help_text=_("Normalized plain text. Quotes are anchored into it."))
     checksum = models.CharField(_("SHA-256 of the text"), max_length=64, editable=False)
     notes = models.TextField(_("provenance notes"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = SourceQuerySet.as_manager()
 
@@ -69,7 +71,12 @@ class Source(models.Model):
         indexes = [
             # Desk home: the latest sources.
             models.Index(fields=["-created_at"], name="source_created_idx"),
+            # awaiting_review(): the reviewers' queue, oldest first.
+            models.Index(fields=["state", "submitted_at"], name="source_queue_idx"),
         ]
+        permissions = [("review_source", "Can approve and reject sources")]
+
+    REVISABLE_FIELDS = ("title", "url", "outlet", "authors", "published_on", "published_precision", "language", "notes")
 
     def __str__(self):
         return self.title
@@ -105,6 +112,10 @@ class Source(models.Model):
     @property
     def author_list(self) -> list[str]:
         return [name.strip() for name in self.authors.split(",") if name.strip()]
+
+    def check_withdrawable(self) -> None:
+        if self.claims.filter(state=ReviewState.APPROVED).exists():
+            raise ReviewError(_("Readers see this source with approved claims: return those claims to draft first."))
 
     def text_is_intact(self) -> bool:
         """Does the stored text still match the checksum recorded when it was saved?"""

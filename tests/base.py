@@ -30,6 +30,8 @@ def make_user(username: str, group: str | None = None, **fields) -> User:
 
 
 def make_source(*, text: str = SAMPLE_TEXT, title: str = "Sample report", **fields) -> Source:
+    """A source already reviewed (claims are approved only once their source is)."""
+    fields.setdefault("state", "approved")
     return Source.objects.create(title=title, text=text, **fields)
 
 
@@ -56,8 +58,10 @@ class BaseTestCase(TestCase):
         cls.admin = make_user("ada", is_staff=True, is_superuser=True)
         cls.outsider = make_user("olga")  # logged in, but in no role: a reader with an account
         cls.source = make_source(created_by=cls.analyst)
-        cls.pakistan = Actor.objects.create(name="Government of Pakistan", kind="government", aliases="Islamabad")
-        cls.taliban = Actor.objects.create(name="Afghan Taliban", kind="government")
+        cls.pakistan = Actor.objects.create(
+            state="approved", name="Government of Pakistan", kind="government", aliases="Islamabad"
+        )
+        cls.taliban = Actor.objects.create(state="approved", name="Afghan Taliban", kind="government")
 
     def build_contradiction(self, *, statement: str = "The Afghan Taliban shelter the TTP.") -> Proposition:
         """An approved proposition with one approved claim on each side, recorded by the analyst."""

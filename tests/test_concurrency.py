@@ -33,7 +33,7 @@ def run_writers(threads: int = THREADS, writes: int = WRITES) -> dict:
     Returns what a test needs to check that nothing was lost: the errors raised
     (as text), and the counts found afterwards.
     """
-    counter = Actor.objects.create(name="Shared write counter")
+    counter = Actor.objects.create(state="approved", name="Shared write counter")
     users = [User.objects.create_user(f"writer-{number}") for number in range(threads)]
     errors: list[str] = []
     start = threading.Barrier(threads)

@@ -90,9 +90,15 @@ def build_everything() -> None:
         published_on=datetime.date(2022, 12, 1),
         published_precision="month",
     )
-    taliban = Actor.objects.create(name="Afghan Taliban", kind="government", description="The *de facto* government.")
-    mujahid = Actor.objects.create(name="Zabihullah Mujahid", affiliation=taliban, aliases="Mujahid\nذبیح‌الله مجاهد")
-    pakistan = Actor.objects.create(name="Government of Pakistan", kind="government", aliases="Islamabad")
+    taliban = Actor.objects.create(
+        state="approved", name="Afghan Taliban", kind="government", description="The *de facto* government."
+    )
+    mujahid = Actor.objects.create(
+        state="approved", name="Zabihullah Mujahid", affiliation=taliban, aliases="Mujahid\nذبیح‌الله مجاهد"
+    )
+    pakistan = Actor.objects.create(
+        state="approved", name="Government of Pakistan", kind="government", aliases="Islamabad"
+    )
 
     contested = approve(
         Proposition.objects.create(statement="The Taliban shelter the TTP.", created_by=analyst), reviewer
@@ -218,7 +224,7 @@ class RoundTripTests(TransactionTestCase):
         highest = Actor.objects.order_by("-pk").values_list("pk", flat=True).first()
 
         self.export_flush_import("ids.jsonl")
-        created = Actor.objects.create(name="A newcomer")
+        created = Actor.objects.create(state="approved", name="A newcomer")
 
         self.assertGreater(created.pk, highest)
 
@@ -260,7 +266,7 @@ class RefusalTests(BaseTestCase):
             self.import_dataset()
 
     def test_a_refused_import_changes_nothing(self):
-        Actor.objects.create(name="Added after the export")
+        Actor.objects.create(state="approved", name="Added after the export")
 
         with self.assertRaises(CommandError):
             self.import_dataset()
@@ -269,7 +275,7 @@ class RefusalTests(BaseTestCase):
 
     def test_force_replaces_what_is_there_with_the_dataset(self):
         before = snapshot()
-        Actor.objects.create(name="Added after the export")
+        Actor.objects.create(state="approved", name="Added after the export")
         Actor.objects.filter(pk=self.pakistan.pk).update(name="Renamed after the export")
         make_user("mallory")
 
@@ -279,7 +285,7 @@ class RefusalTests(BaseTestCase):
 
     def test_a_cut_off_file_changes_nothing_even_with_force(self):
         damaged = self.rewrite(lambda lines: lines[:-2])
-        Actor.objects.create(name="Added after the export")
+        Actor.objects.create(state="approved", name="Added after the export")
 
         with self.assertRaisesMessage(CommandError, "The dataset is incomplete"):
             self.import_dataset(damaged, force=True)

@@ -82,8 +82,8 @@ class SourceImportFormProperties(TestCase):
 class NewClaimFormProperties(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.source = Source.objects.create(title="Sample", text=SAMPLE_TEXT)
-        Actor.objects.create(name="Government of Pakistan", kind="government")
+        cls.source = Source.objects.create(state="approved", title="Sample", text=SAMPLE_TEXT)
+        Actor.objects.create(state="approved", name="Government of Pakistan", kind="government")
 
     def claim_data(self, **fields):
         return {"claimant": "Government of Pakistan", "paraphrase": "A paraphrase.", "asserted": "", **fields}

@@ -10,7 +10,7 @@ from tests.base import BaseTestCase, approve, make_claim
 
 class SourceTests(BaseTestCase):
     def test_text_is_normalized_and_checksummed_on_save(self):
-        source = Source.objects.create(title="T", text="one\r\ntwo  ")
+        source = Source.objects.create(state="approved", title="T", text="one\r\ntwo  ")
 
         assert source.text == "one\ntwo"
         assert source.text_is_intact()
@@ -24,13 +24,13 @@ class SourceTests(BaseTestCase):
 
     def test_the_same_text_cannot_be_imported_twice(self):
         with self.assertRaises(IntegrityError), transaction.atomic():
-            Source.objects.create(title="Copy", text=self.source.text)
+            Source.objects.create(state="approved", title="Copy", text=self.source.text)
 
     def test_the_same_url_cannot_be_imported_twice(self):
-        Source.objects.create(title="A", text="first text", url="https://example.org/a")
+        Source.objects.create(state="approved", title="A", text="first text", url="https://example.org/a")
 
         with self.assertRaises(IntegrityError), transaction.atomic():
-            Source.objects.create(title="B", text="second text", url="https://example.org/a")
+            Source.objects.create(state="approved", title="B", text="second text", url="https://example.org/a")
 
     def test_find_duplicate_matches_url_or_normalized_text(self):
         assert Source.objects.find_duplicate(url="", text=self.source.text + "\r\n") == self.source

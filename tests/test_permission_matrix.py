@@ -63,6 +63,11 @@ def roles(anonymous, outsider, analyst, reviewer=None, admin=None) -> dict[str, 
     }
 
 
+def authors_only(outcome: str) -> dict[str, str]:
+    """The records these pages change are the analyst's drafts: only their author (and admins) may."""
+    return roles("login", "forbidden", outcome, "forbidden", outcome)
+
+
 PUBLIC = {"GET": every("ok"), "POST": every("method")}
 DESK_PAGE = roles("login", "forbidden", "ok")
 DESK_POST_ONLY = {"GET": roles("login", "forbidden", "method"), "POST": roles("login", "forbidden", "invalid")}
@@ -92,25 +97,22 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
         "POST": roles("login", "forbidden", "redirect", "forbidden"),
     },
     "desk:similar_claims": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
-    "desk:claim_edit": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
-    "desk:claim_submit": {
-        "GET": roles("login", "forbidden", "method"),
-        "POST": roles("login", "forbidden", "redirect"),
-    },
+    "desk:claim_edit": {"GET": authors_only("ok"), "POST": authors_only("invalid")},
+    "desk:claim_submit": {"GET": roles("login", "forbidden", "method"), "POST": authors_only("redirect")},
     "desk:actor_suggestions": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
     "desk:propositions": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
     "desk:proposition_suggestions": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
     "desk:proposition_new": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
     "desk:board": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
-    "desk:proposition_edit": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
-    "desk:proposition_submit": DESK_POST_ONLY | {"POST": roles("login", "forbidden", "redirect")},
+    "desk:proposition_edit": {"GET": authors_only("ok"), "POST": authors_only("invalid")},
+    "desk:proposition_submit": DESK_POST_ONLY | {"POST": authors_only("redirect")},
     "desk:board_submit": DESK_POST_ONLY | {"POST": roles("login", "forbidden", "redirect", "forbidden")},
     "desk:stance_add": DESK_POST_ONLY | {"POST": roles("login", "forbidden", "missing")},  # no such claim
     "desk:stance_card": {"GET": roles("login", "forbidden", "redirect"), "POST": roles("login", "forbidden", "method")},
-    "desk:stance_edit": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
-    "desk:stance_move": DESK_POST_ONLY,  # the empty form has no side and no version
-    "desk:stance_remove": DESK_POST_ONLY,  # the empty form has no version
-    "desk:stance_submit": DESK_POST_ONLY | {"POST": roles("login", "forbidden", "redirect")},
+    "desk:stance_edit": {"GET": authors_only("ok"), "POST": authors_only("invalid")},
+    "desk:stance_move": DESK_POST_ONLY | {"POST": authors_only("invalid")},  # the empty form has no side, no version
+    "desk:stance_remove": DESK_POST_ONLY | {"POST": authors_only("invalid")},  # the empty form has no version
+    "desk:stance_submit": DESK_POST_ONLY | {"POST": authors_only("redirect")},
     # Revising an approved record: the desk's form for a revision that waits for review.
     "desk:claim_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
     "desk:proposition_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},

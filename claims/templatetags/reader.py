@@ -3,11 +3,10 @@
 import json
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from claims.roles import is_analyst
+from claims.roles import is_analyst, is_reviewer
 from sources.dates import iso_partial_date
 
 register = template.Library()
@@ -18,18 +17,14 @@ SIDE_SYMBOLS = {"supports": "✓", "disputes": "✗", "qualifies": "~"}
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-@register.simple_tag
-def url_or_empty(name: str) -> str:
-    """reverse(name), or "" while that part of the site does not exist (e.g. the desk)."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
-
-
 @register.filter
 def can_use_desk(user) -> bool:
     return is_analyst(user)
+
+
+@register.filter
+def may_review(user) -> bool:
+    return is_reviewer(user)
 
 
 @register.filter

@@ -15,6 +15,12 @@ def kind(record) -> str:
 
 
 @register.filter
+def editable_by(record, user) -> bool:
+    """May ``user`` edit ``record`` in place: a draft or rejected record of their own."""
+    return record.is_editable and record.is_authored_by(user)
+
+
+@register.filter
 def desk_url(record) -> str:
     """Where ``record`` is worked on in the desk: its edit panel if editable, else its place on a page."""
     if isinstance(record, Claim):

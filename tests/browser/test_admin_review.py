@@ -23,8 +23,8 @@ def review_case(transactional_db):
         title="Border report",
         created_by=analyst,
     )
-    pakistan = Actor.objects.create(name="Government of Pakistan", kind="government")
-    taliban = Actor.objects.create(name="Afghan Taliban", kind="government")
+    pakistan = Actor.objects.create(state="approved", name="Government of Pakistan", kind="government")
+    taliban = Actor.objects.create(state="approved", name="Afghan Taliban", kind="government")
     proposition = approve(
         Proposition.objects.create(statement="The Taliban shelter the TTP.", created_by=analyst), reviewer
     )

@@ -121,7 +121,7 @@ def record_selected_claim(page, phrase, *, claimant, paraphrase, new_actor=False
 
 
 def test_selecting_a_passage_records_a_claim_with_a_new_actor_and_highlights_it(live_server, page, analyst):
-    Source.objects.create(title="Kabul report", text=ARTICLE, created_by=analyst)
+    Source.objects.create(state="approved", title="Kabul report", text=ARTICLE, created_by=analyst)
     log_in(page, live_server)
     open_source(page, "Kabul report")
     page.evaluate("window.deskPageMarker = 'still here'")
@@ -155,7 +155,7 @@ def test_selecting_a_passage_records_a_claim_with_a_new_actor_and_highlights_it(
 
 def test_offsets_count_characters_beyond_the_basic_plane_as_python_does(live_server, page, analyst):
     text = "Emoji first 😀😀 then: the quoted words follow here."
-    Source.objects.create(title="Emoji", text=text, created_by=analyst)
+    Source.objects.create(state="approved", title="Emoji", text=text, created_by=analyst)
     log_in(page, live_server)
     open_source(page, "Emoji")
     select_with_mouse(page, "the quoted words")
@@ -165,8 +165,8 @@ def test_offsets_count_characters_beyond_the_basic_plane_as_python_does(live_ser
 
 
 def test_a_claim_moves_between_columns_on_a_board(live_server, page, analyst):
-    source = Source.objects.create(title="Kabul report", text=ARTICLE, created_by=analyst)
-    taliban = Actor.objects.create(name="Afghan Taliban", kind="government")
+    source = Source.objects.create(state="approved", title="Kabul report", text=ARTICLE, created_by=analyst)
+    taliban = Actor.objects.create(state="approved", name="Afghan Taliban", kind="government")
     claim = Claim.record(source=source, quote=SOIL, claimant=taliban, paraphrase="Not used.", created_by=analyst)
     proposition = Proposition.objects.create(statement=STATEMENT, created_by=analyst)
     stance = Stance.objects.create(claim=claim, proposition=proposition, side=Side.SUPPORTS, created_by=analyst)
@@ -193,7 +193,7 @@ def test_a_claim_moves_between_columns_on_a_board(live_server, page, analyst):
 
 
 def test_the_same_claim_can_be_recorded_without_javascript(live_server, browser, analyst):
-    source = Source.objects.create(title="Kabul report", text=ARTICLE, created_by=analyst)
+    source = Source.objects.create(state="approved", title="Kabul report", text=ARTICLE, created_by=analyst)
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     log_in(page, live_server)
@@ -227,8 +227,8 @@ def test_the_same_claim_can_be_recorded_without_javascript(live_server, browser,
 
 
 def test_a_stale_edit_is_refused_without_losing_text(live_server, page, analyst):
-    source = Source.objects.create(title="Kabul report", text=ARTICLE, created_by=analyst)
-    taliban = Actor.objects.create(name="Afghan Taliban", kind="government")
+    source = Source.objects.create(state="approved", title="Kabul report", text=ARTICLE, created_by=analyst)
+    taliban = Actor.objects.create(state="approved", name="Afghan Taliban", kind="government")
     claim = Claim.record(source=source, quote=SOIL, claimant=taliban, paraphrase="Not used.", created_by=analyst)
     proposition = Proposition.objects.create(statement=STATEMENT, created_by=analyst)
     stance = Stance.objects.create(claim=claim, proposition=proposition, side=Side.DISPUTES, created_by=analyst)
@@ -263,8 +263,8 @@ def test_a_stale_edit_is_refused_without_losing_text(live_server, page, analyst)
 
 
 def test_a_refused_request_is_explained_not_silent(live_server, page, analyst):
-    source = Source.objects.create(title="Kabul report", text=ARTICLE, created_by=analyst)
-    taliban = Actor.objects.create(name="Afghan Taliban", kind="government")
+    source = Source.objects.create(state="approved", title="Kabul report", text=ARTICLE, created_by=analyst)
+    taliban = Actor.objects.create(state="approved", name="Afghan Taliban", kind="government")
     claim = Claim.record(source=source, quote=SOIL, claimant=taliban, paraphrase="Not used.", created_by=analyst)
     log_in(page, live_server)
     open_source(page, "Kabul report")
@@ -276,7 +276,7 @@ def test_a_refused_request_is_explained_not_silent(live_server, page, analyst):
 
 
 def test_an_analyst_imports_records_three_claims_arranges_and_submits_without_reloads(live_server, page, analyst):
-    Actor.objects.create(name="Government of Pakistan", kind="government", aliases="Islamabad")
+    Actor.objects.create(state="approved", name="Government of Pakistan", kind="government", aliases="Islamabad")
     log_in(page, live_server)
     page.evaluate("window.deskPageMarker = 'still here'")
 

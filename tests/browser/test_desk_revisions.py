@@ -21,8 +21,8 @@ def approved_claim(transactional_db):
     analyst = make_user("nadia", ANALYSTS)
     make_user("rita", REVIEWERS, is_staff=True)
     rosa = make_user("rosa", REVIEWERS, is_staff=True)
-    source = Source.objects.create(title="Kabul report", text=ARTICLE, created_by=analyst)
-    pakistan = Actor.objects.create(name="Government of Pakistan", kind="government")
+    source = Source.objects.create(state="approved", title="Kabul report", text=ARTICLE, created_by=analyst)
+    pakistan = Actor.objects.create(state="approved", name="Government of Pakistan", kind="government")
     claim = make_claim(source, SHELTER, pakistan, analyst, paraphrase=OLD_PARAPHRASE)
     return approve(claim, rosa)
 

@@ -77,7 +77,7 @@ def caret_browsing_page(browser):
 
 
 def test_a_selection_made_by_touch_is_offered_and_recorded_with_a_tap(live_server, phone, analyst):
-    source = Source.objects.create(title="Kabul report", text=ARTICLE, created_by=analyst)
+    source = Source.objects.create(state="approved", title="Kabul report", text=ARTICLE, created_by=analyst)
     log_in(phone, live_server)
     open_source(phone, "Kabul report")
     button = phone.get_by_role("button", name=RECORD)
@@ -108,7 +108,7 @@ def test_a_selection_made_by_touch_is_offered_and_recorded_with_a_tap(live_serve
 
 def test_a_selection_made_with_the_keyboard_is_offered_by_the_next_tab_stop(live_server, caret_browsing_page, analyst):
     page = caret_browsing_page
-    Source.objects.create(title="Kabul report", text=ARTICLE, created_by=analyst)
+    Source.objects.create(state="approved", title="Kabul report", text=ARTICLE, created_by=analyst)
     log_in(page, live_server)
     open_source(page, "Kabul report")
 
@@ -133,7 +133,7 @@ def test_a_selection_made_with_the_keyboard_is_offered_by_the_next_tab_stop(live
 
 
 def test_a_mouse_selection_fills_the_form_at_once_without_the_button(live_server, page, analyst):
-    Source.objects.create(title="Kabul report", text=ARTICLE, created_by=analyst)
+    Source.objects.create(state="approved", title="Kabul report", text=ARTICLE, created_by=analyst)
     log_in(page, live_server)
     open_source(page, "Kabul report")
 

@@ -8,30 +8,30 @@ from tests.desk.base import HTMX, DeskTestCase
 
 
 class DeskAccessTests(DeskTestCase):
-    def endpoints(self):
-        """(method, url, data) for every desk endpoint, on fresh records the request may change."""
-        claim = make_claim(self.source, "they do not provide support to TTP’s operations", self.taliban, self.analyst)
-        proposition = Proposition.objects.create(statement=f"Proposition for claim {claim.pk}", created_by=self.analyst)
-        stance = Stance.objects.create(
-            claim=claim, proposition=proposition, side=Side.DISPUTES, created_by=self.analyst
-        )
-        other = make_claim(self.source, "they are not responsible for Pakistan’s", self.taliban, self.analyst)
+    def endpoints(self, author=None):
+        """(method, url, data) for every desk endpoint, on fresh records the request may change.
+
+        The drafts are ``author``'s (the analyst's by default); the public records are the analyst's.
+        """
+        author = author or self.analyst
+        claim = make_claim(self.source, "they do not provide support to TTP’s operations", self.taliban, author)
+        proposition = Proposition.objects.create(statement=f"Proposition for claim {claim.pk}", created_by=author)
+        stance = Stance.objects.create(claim=claim, proposition=proposition, side=Side.DISPUTES, created_by=author)
+        other = make_claim(self.source, "they are not responsible for Pakistan’s", self.taliban, author)
         source, slug = self.source.pk, proposition.slug
-        removable = Stance.objects.create(
-            claim=other, proposition=proposition, side=Side.SUPPORTS, created_by=self.analyst
-        )
+        removable = Stance.objects.create(claim=other, proposition=proposition, side=Side.SUPPORTS, created_by=author)
         public_claim = approve(
-            make_claim(self.source, "Its chief spokesman", self.taliban, self.analyst), self.reviewer
+            make_claim(self.source, "Its chief spokesman", self.taliban, self.analyst), self.other_reviewer
         )
         public_proposition = approve(
             Proposition.objects.create(statement=f"Approved proposition {claim.pk}", created_by=self.analyst),
-            self.reviewer,
+            self.other_reviewer,
         )
         public_stance = approve(
             Stance.objects.create(
                 claim=public_claim, proposition=public_proposition, side=Side.SUPPORTS, created_by=self.analyst
             ),
-            self.reviewer,
+            self.other_reviewer,
         )
         claim_change = {
             "quote": public_claim.quote,
@@ -124,13 +124,30 @@ class DeskAccessTests(DeskTestCase):
         self.assertContains(response, "data-desk-error", status_code=403)
         self.assertNotContains(response, "<html", status_code=403)
 
-    def test_analysts_reviewers_and_admins_may_use_every_endpoint(self):
+    def test_analysts_reviewers_and_admins_may_use_every_endpoint_on_their_own_drafts(self):
         for user in (self.analyst, self.reviewer, self.admin):
             self.login(user)
-            for method, url, data in self.endpoints():
+            for method, url, data in self.endpoints(author=user):
                 with self.subTest(user=user.username, url=url, method=method):
                     response = self.request(method, url, data)
                     self.assertIn(response.status_code, (200, 302, 422), response.content[:300])
+
+    def test_nobody_but_the_author_and_admins_edits_or_submits_a_draft(self):
+        drafts_only = {
+            "claim_edit", "claim_submit", "proposition_edit", "proposition_submit",
+            "stance_edit", "stance_move", "stance_remove", "stance_submit",
+        }  # fmt: skip
+        for user, refused in ((self.other_analyst, True), (self.reviewer, True), (self.admin, False)):
+            self.login(user)
+            for method, url, data in self.endpoints(author=self.analyst):
+                if resolve(url.split("?")[0]).url_name not in drafts_only:
+                    continue
+                with self.subTest(user=user.username, url=url, method=method):
+                    response = self.request(method, url, data)
+                    if refused:
+                        self.assertContains(response, "only its author edits it", status_code=403)
+                    else:
+                        self.assertIn(response.status_code, (200, 302, 422))
 
     def test_an_inactive_analyst_is_refused(self):
         self.analyst.is_active = False

@@ -21,7 +21,7 @@ class SourceImportTests(DeskTestCase):
         self.login()
 
     def test_it_shows_the_form(self):
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(2):
             response = self.client.get(self.url)
         self.assertContains(response, 'enctype="multipart/form-data"')
 

@@ -55,7 +55,7 @@ class ReaderTestCase(BaseTestCase):
         source = make_source(text=numbered_text(2 * claims_per_side), title=f"Numbered text {claims_per_side}")
         proposition = self.publish_proposition(statement)
         for n in range(1, 2 * claims_per_side + 1):
-            claimant = Actor.objects.create(name=f"Speaker {claims_per_side}-{n}")
+            claimant = Actor.objects.create(state="approved", name=f"Speaker {claims_per_side}-{n}")
             side = "supports" if n % 2 else "disputes"
             self.publish_claim(
                 source,
@@ -80,7 +80,7 @@ class ReaderTestCase(BaseTestCase):
         )
         claims = {}
         for state in (ReviewState.DRAFT, ReviewState.PENDING, ReviewState.REJECTED):
-            claimant = Actor.objects.create(name=f"Hidden {state} actor")
+            claimant = Actor.objects.create(state="approved", name=f"Hidden {state} actor")
             claim = make_claim(source, f"words SECRET-{state} here", claimant, self.analyst)
             stance = Stance.objects.create(
                 claim=claim, proposition=proposition, side="disputes", created_by=self.analyst

@@ -43,7 +43,9 @@ class ActorPageTest(ReaderTestCase):
         self.assertContains(response, "Other claims")
 
     def test_it_shows_aliases_and_affiliated_speakers(self):
-        spokesman = Actor.objects.create(name="Foreign Office spokesperson", affiliation=self.pakistan)
+        spokesman = Actor.objects.create(
+            state="approved", name="Foreign Office spokesperson", affiliation=self.pakistan
+        )
         self.publish_claim(self.source, "Its chief spokesman said", spokesman)
 
         response = self.get(self.url)
@@ -54,7 +56,7 @@ class ActorPageTest(ReaderTestCase):
         )
 
     def test_it_is_404_for_an_actor_without_public_claims(self):
-        nobody = Actor.objects.create(name="Nobody")
+        nobody = Actor.objects.create(state="approved", name="Nobody")
 
         self.assertEqual(self.get(nobody.get_absolute_url()).status_code, 404)
         self.assertEqual(self.get(reverse("claims:actor", args=["no-such-actor"])).status_code, 404)
@@ -74,7 +76,7 @@ class ActorPageTest(ReaderTestCase):
         self.assertNotContains(response, "Its chief spokesman said")
 
     def test_query_count_does_not_grow_with_the_number_of_claims(self):
-        speaker = Actor.objects.create(name="Prolific speaker")
+        speaker = Actor.objects.create(state="approved", name="Prolific speaker")
         small = self.contradiction_with(1, statement="Small")
         url = small.stances.get(side="supports").claim.claimant.get_absolute_url()
         # actor; its claims' ids, their stances, propositions, opponents' names; members; the page's claims and opponents
@@ -116,8 +118,8 @@ class ActorPaginationTest(ReaderTestCase):
 
     def setUp(self):
         super().setUp()
-        self.speaker = Actor.objects.create(name="Prolific speaker")
-        self.opponent = Actor.objects.create(name="Lone opponent")
+        self.speaker = Actor.objects.create(state="approved", name="Prolific speaker")
+        self.opponent = Actor.objects.create(state="approved", name="Lone opponent")
         total = ACTOR_CLAIMS_PER_PAGE + 10
         source = make_source(text=numbered_text(total + 3), title="Long speech")
         self.contested = self.publish_proposition("Contested point.")

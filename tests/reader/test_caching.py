@@ -601,7 +601,7 @@ class ScopedFragmentsTest(ReaderTestCase):
         other = self.publish_proposition("Something else.")
         self.commit(
             lambda: self.publish_claim(
-                other_source, "someone said something", Actor.objects.create(name="Someone"), other
+                other_source, "someone said something", Actor.objects.create(state="approved", name="Someone"), other
             )
         )
 
@@ -615,7 +615,7 @@ class ScopedFragmentsTest(ReaderTestCase):
     def test_a_stance_against_an_actor_reaches_their_page_at_once(self):
         url = self.pakistan.get_absolute_url()
         self.client.get(url)
-        kabul = Actor.objects.create(name="Kabul spokesman")
+        kabul = Actor.objects.create(state="approved", name="Kabul spokesman")
 
         self.commit(
             lambda: self.publish_claim(self.source, "Its chief spokesman said", kabul, self.proposition, "disputes")
@@ -628,7 +628,7 @@ class ScopedFragmentsTest(ReaderTestCase):
     def test_a_new_member_reaches_their_affiliations_page_at_once(self):
         url = self.pakistan.get_absolute_url()
         self.client.get(url)
-        office = Actor.objects.create(name="Foreign Office", affiliation=self.pakistan)
+        office = Actor.objects.create(state="approved", name="Foreign Office", affiliation=self.pakistan)
 
         self.commit(lambda: self.publish_claim(self.source, "Its chief spokesman said", office))
 

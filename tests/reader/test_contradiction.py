@@ -53,7 +53,7 @@ class ContradictionPageTest(ReaderTestCase):
         self.assertContains(response, 'href="https://news.example.org/report" rel="noopener noreferrer"')
 
     def test_it_shows_the_reported_by_chain_and_the_assertion_date(self):
-        tribune = Actor.objects.create(name="The Express Tribune", kind="media_outlet")
+        tribune = Actor.objects.create(state="approved", name="The Express Tribune", kind="media_outlet")
         reported = self.publish_claim(
             self.source,
             "Its chief spokesman said that they are not responsible",

@@ -17,7 +17,7 @@ class ContradictionListTest(ReaderTestCase):
         self.other_source = make_source(
             text="In 2023 the ceasefire was over. Others say it held.", title="Ceasefire report"
         )
-        self.ttp = Actor.objects.create(name="Tehrik-i-Taliban Pakistan", kind="armed_group")
+        self.ttp = Actor.objects.create(state="approved", name="Tehrik-i-Taliban Pakistan", kind="armed_group")
         self.ceasefire = self.publish_proposition("The ceasefire ended in 2023.")
         for quote, side, claimant in (
             ("the ceasefire was over", "supports", self.ttp),
@@ -91,7 +91,7 @@ class ContradictionListTest(ReaderTestCase):
         self.assertContains(response, "No source “Nowhere Times” has public claims.")
 
     def test_actors_without_public_claims_are_not_offered_as_filters(self):
-        Actor.objects.create(name="Nobody in particular")
+        Actor.objects.create(state="approved", name="Nobody in particular")
 
         response = self.get(self.url)
 

@@ -93,7 +93,7 @@ class SearchQueryTest(ReaderTestCase):
         self.assertEqual(found("kandahar")[0], ("source", "Kandahar talks"))
 
     def test_matches_are_marked_and_everything_else_escaped(self):
-        actor = Actor.objects.create(name="<b>Bold</b> & Sons", aliases="Shelterco")
+        actor = Actor.objects.create(state="approved", name="<b>Bold</b> & Sons", aliases="Shelterco")
         self.publish_claim(self.source, "Its chief spokesman said", actor)
 
         [hit] = [hit for hit in search("bold") if hit.kind == "actor"]
@@ -129,7 +129,7 @@ class SearchIndexSyncTest(ReaderTestCase):
         self.proposition = self.build_contradiction()
 
     def test_approving_a_claim_makes_it_and_its_actor_findable(self):
-        actor = Actor.objects.create(name="Newcomer")
+        actor = Actor.objects.create(state="approved", name="Newcomer")
         self.assertEqual(found("newcomer"), [])
 
         claim = self.publish_claim(self.source, "Its chief spokesman said", actor)
@@ -138,7 +138,7 @@ class SearchIndexSyncTest(ReaderTestCase):
         self.assertEqual(found("chief spokesman"), [("claim", claim.quote)])
 
     def test_returning_a_claim_to_draft_removes_it_and_actors_left_without_public_claims(self):
-        actor = Actor.objects.create(name="Newcomer")
+        actor = Actor.objects.create(state="approved", name="Newcomer")
         claim = self.publish_claim(self.source, "Its chief spokesman said", actor)
 
         claim.return_to_draft(self.reviewer, reason="Check the quote")
@@ -413,7 +413,7 @@ class NewsroomSearchTest(ReaderTestCase):
             title="گزارش کابل",
             language="fa",
         )
-        actor = Actor.objects.create(name="ذبیح‌الله مجاهد")
+        actor = Actor.objects.create(state="approved", name="ذبیح‌الله مجاهد")
         return self.publish_claim(source, "آنها هیچ کمکی به تحریک طالبان پاکستان نمی‌کنند", actor)
 
     def test_persian_words_are_found_and_highlighted(self):

@@ -124,7 +124,7 @@ class OverlappingHighlightTest(ReaderTestCase):
 
     def claims(self, text, *quotes):
         source = make_source(text=text, title="Overlaps")
-        actor = Actor.objects.create(name="Speaker")
+        actor = Actor.objects.create(state="approved", name="Speaker")
         return [self.publish_claim(source, quote, actor) for quote in quotes]
 
     def test_overlapping_claims_are_cut_into_marked_pieces(self):

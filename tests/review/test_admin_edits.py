@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from claims.models import Actor, Claim, FieldChange, Proposition, ReviewState, Revision
 from sources.models import Source
-from tests.base import BaseTestCase, approve, make_claim
+from tests.base import BaseTestCase, approve, make_claim, make_source
 from tests.review.records import QUOTES, pending_claim
 
 
@@ -60,7 +60,8 @@ class DraftEditTests(BaseTestCase):
     def test_a_stale_edit_is_refused_and_keeps_the_input(self):
         data = form_data(self.client.get(self.url), paraphrase="Mine")
         self.claim.paraphrase = "Theirs"
-        self.claim.save_edit(expected_version=self.claim.version, fields=["paraphrase"], by=self.other_analyst)
+        # The same author, in another tab: nobody else edits a draft.
+        self.claim.save_edit(expected_version=self.claim.version, fields=["paraphrase"], by=self.analyst)
         response = self.client.post(self.url, data)
         self.assertContains(response, "Someone else saved this claim after you opened it")
         self.assertContains(response, "Mine")
@@ -115,6 +116,10 @@ class ReviewedRecordEditTests(BaseTestCase):
         self.assertFalse(response.context["has_change_permission"])
 
 
+def draft_source(analyst) -> Source:
+    return make_source(text="A draft report, not yet reviewed.", title="Draft report", state="draft", created_by=analyst)
+
+
 class SourceEditTests(BaseTestCase):
     def test_the_text_is_read_only_once_claims_are_anchored_in_it(self):
         make_claim(self.source, QUOTES[0], self.pakistan, self.analyst)
@@ -122,13 +127,14 @@ class SourceEditTests(BaseTestCase):
         response = self.client.get(reverse("admin:sources_source_change", args=[self.source.pk]))
         self.assertNotIn("text", response.context["adminform"].form.fields)
 
-    def test_an_edit_is_recorded_in_the_history(self):
-        url = reverse("admin:sources_source_change", args=[self.source.pk])
+    def test_an_edit_of_a_draft_is_recorded_in_the_history(self):
+        source = draft_source(self.analyst)
+        url = reverse("admin:sources_source_change", args=[source.pk])
         self.client.force_login(self.analyst)
         data = form_data(self.client.get(url), outlet="The Express Tribune")
         self.client.post(url, data)
-        self.assertEqual(Source.objects.get(pk=self.source.pk).outlet, "The Express Tribune")
-        change = FieldChange.objects.for_record(self.source).get()
+        self.assertEqual(Source.objects.get(pk=source.pk).outlet, "The Express Tribune")
+        change = FieldChange.objects.for_record(source).get()
         self.assertEqual(
             (change.field, change.old, change.new, change.by), ("outlet", "", "The Express Tribune", self.analyst)
         )
@@ -156,6 +162,7 @@ class AddTests(BaseTestCase):
 
 class SourceVersionTests(BaseTestCase):
     def setUp(self):
+        self.source = draft_source(self.analyst)
         self.url = reverse("admin:sources_source_change", args=[self.source.pk])
         self.client.force_login(self.analyst)
 
@@ -182,9 +189,10 @@ class SourceVersionTests(BaseTestCase):
         from claims.models import StaleEdit
 
         form = type("Form", (), {"cleaned_data": {"loaded_version": self.source.version}})()
+        request = type("Request", (), {"user": self.analyst})()
         Source.objects.filter(pk=self.source.pk).update(outlet="Theirs", version=self.source.version + 1)
         self.source.outlet = "Mine"
 
         with self.assertRaises(StaleEdit):
-            site._registry[Source].save_change(None, self.source, form, ["outlet"])
+            site._registry[Source].save_change(request, self.source, form, ["outlet"])
         self.assertEqual(Source.objects.get(pk=self.source.pk).outlet, "Theirs")

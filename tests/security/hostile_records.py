@@ -120,6 +120,7 @@ def create_hostile_records(number: int, payloads: list[str], *, analyst, reviewe
     tag = marker(number)
     opening, closing = f"Report {number} begins.", f"Report {number} ends."
     source = Source.objects.create(
+        state="approved",
         title=value,
         outlet=value,
         authors=value,
@@ -129,8 +130,10 @@ def create_hostile_records(number: int, payloads: list[str], *, analyst, reviewe
         text=f"{opening}\n\n{joined}\n\n{closing}",
         created_by=analyst,
     )
-    reporter = Actor.objects.create(name=f"Reporter {number}", kind="media_outlet", description=value)
-    claimant = Actor.objects.create(name=value, aliases=f"{tag}\n{value}", description=value, affiliation=reporter)
+    reporter = Actor.objects.create(state="approved", name=f"Reporter {number}", kind="media_outlet", description=value)
+    claimant = Actor.objects.create(
+        state="approved", name=value, aliases=f"{tag}\n{value}", description=value, affiliation=reporter
+    )
     proposition = approve(
         Proposition.objects.create(statement=f"{tag} {value}", description=value, created_by=analyst), reviewer
     )
@@ -395,6 +398,7 @@ def create_gathered_hostile_records(*, analyst, reviewer, payloads: list[str] = 
     everything = "\n\n".join(values)
     with mock.patch("search.sync.index_record"):
         hub_actor = Actor.objects.create(
+            state="approved",
             name="Hub wire service",
             kind="media_outlet",
             aliases="\n".join(value.replace("\n", " ").replace("\r", " ") for value in values),
@@ -405,6 +409,7 @@ def create_gathered_hostile_records(*, analyst, reviewer, payloads: list[str] = 
             reviewer,
         )
         long_source = Source.objects.create(
+            state="approved",
             title="Every batch in one text",
             text="\n\n".join(
                 f"Passage {number} begins.\n\n{value}\n\nPassage {number} ends." for number, value in enumerate(values)
@@ -416,6 +421,7 @@ def create_gathered_hostile_records(*, analyst, reviewer, payloads: list[str] = 
             tag = marker(number)
             opening, closing = f"Report {number} begins.", f"Report {number} ends."
             source = Source.objects.create(
+                state="approved",
                 title=value,
                 outlet=value,
                 authors=value,
@@ -424,7 +430,7 @@ def create_gathered_hostile_records(*, analyst, reviewer, payloads: list[str] = 
                 text=f"{opening}\n\n{value}\n\n{closing}",
                 created_by=analyst,
             )
-            claimant = Actor.objects.create(name=value, aliases=tag, affiliation=hub_actor)
+            claimant = Actor.objects.create(state="approved", name=value, aliases=tag, affiliation=hub_actor)
             proposition = approve(
                 Proposition.objects.create(statement=f"{tag} {value}", description=value, created_by=analyst),
                 reviewer,

@@ -534,6 +534,11 @@ class CorpusWriter:
                     description_html=render_markdown(description),
                     created_by_id=rng.choice(self.analysts),
                     created_at=created,
+                    # Claims are approved only after their actors: the corpus's actors all are.
+                    state=ReviewState.APPROVED,
+                    reviewed_by_id=rng.choice(self.reviewers),
+                    reviewed_at=created,
+                    first_approved_at=created,
                 )
             )
         return Actor.objects.bulk_create(actors, batch_size=1000)
@@ -587,6 +592,11 @@ class CorpusWriter:
                 text=text.text,
                 checksum=text_checksum(text.text),
                 created_by_id=rng.choice(self.analysts),
+                # Claims are approved only after their sources: the corpus's sources all are.
+                state=ReviewState.APPROVED,
+                reviewed_by_id=rng.choice(self.reviewers),
+                reviewed_at=EPOCH,
+                first_approved_at=EPOCH,
             )
             rows.append((source, text))
         Source.objects.bulk_create([source for source, _ in rows], batch_size=500)

@@ -122,7 +122,7 @@ class Command(BaseCommand):
     def load_source(self, entry: dict, text: str) -> Source:
         published_on, precision = parse_partial_date(entry.get("published", ""))
         source = Source.objects.find_duplicate(url=entry.get("url", ""), text=text) or Source(created_by=self.system)
-        return self.save(
+        source = self.save(
             source,
             {
                 "title": entry["title"],
@@ -136,6 +136,8 @@ class Command(BaseCommand):
                 "text": text,
             },
         )
+        self.publish(source)
+        return source
 
     def load_actors(self, entries: list[dict]) -> dict[str, Actor]:
         actors, created = {}, set()
@@ -162,6 +164,13 @@ class Command(BaseCommand):
                 actor.save()
                 # Linking an actor created in this run is part of creating it.
                 self.counts["updated"] += entry["slug"] not in created
+        # An actor is approved after its affiliation (a chain of affiliations has no cycle).
+        waiting = list(actors.values())
+        while waiting:
+            ready = [actor for actor in waiting if actor.affiliation is None or actor.affiliation.is_public]
+            for actor in ready:
+                self.publish(actor)
+            waiting = [actor for actor in waiting if actor not in ready]
         return actors
 
     def load_proposition(self, entry: dict) -> Proposition:
