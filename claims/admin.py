@@ -367,24 +367,6 @@ class VersionedAdminForm(BidiControlsStrippedMixin, forms.ModelForm):
         """
         if not hasattr(self.data, "getlist"):
             return
-        related = [self.add_prefix(name) for name, field in self.fields.items() if isinstance(field, forms.ModelChoiceField)]
-        malformed = [name for name in related if any(parse_id(value) is None for value in self.data.getlist(name) if value)]
-        if not malformed:
-            return
-        self.data = self.data.copy()
-        for name in malformed:
-            self.data.setlist(name, [value for value in self.data.getlist(name) if parse_id(value) is not None])
-        if self.is_bound:
-            self._drop_malformed_related_ids()
-
-    def _drop_malformed_related_ids(self):
-        """Leave out related ids that are no id at all (“²”, 30 digits): the field is then simply missing.
-
-        The admin's type-ahead widget looks the submitted ids up while it renders
-        a refused form, and such a value raises there instead of being refused.
-        """
-        if not hasattr(self.data, "getlist"):
-            return
         related = [
             self.add_prefix(name) for name, field in self.fields.items() if isinstance(field, forms.ModelChoiceField)
         ]
