@@ -7,7 +7,5 @@ class ClaimsConfig(AppConfig):
 
     def ready(self):
         from claims.caching import connect_invalidation
-        from claims.markup import guard_markdown_fields
 
         connect_invalidation()
-        guard_markdown_fields()

@@ -76,17 +76,6 @@ def markdown_fields():
                 yield field
 
 
-def guard_markdown_fields() -> None:
-    """Make every Markdown field's length part of model validation, so the admin's forms
-    (and any full_clean) give the same message as the desk's instead of failing on save.
-
-    Done at start-up: a validator in the field's definition would be a migration.
-    """
-    for field in markdown_fields():
-        if validate_markdown_length not in field.validators:
-            field.validators.append(validate_markdown_length)
-
-
 def render_markdown(text: str) -> str:
     """Markdown to HTML safe to show anywhere: no scripts, no styles, no URL schemes but web and mail.
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from claims.markup import render_markdown
+from claims.markup import render_markdown, validate_markdown_length
 
 # The review machinery is shared with sources; importers of claims.models find it here too.
 from claims.review import FieldChange as FieldChange
@@ -132,7 +132,9 @@ class Actor(Reviewable):
         verbose_name=_("affiliation"),
         help_text=_("The body this actor speaks for, e.g. a spokesman's government."),
     )
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_markdown_length], help_text=_("Markdown.")
+    )
     description_html = models.TextField(editable=False, blank=True)
 
     objects = ActorQuerySet.as_manager()
@@ -195,7 +197,9 @@ class Proposition(Reviewable):
         _("statement"), max_length=300, help_text=_("The contested statement, as one sentence.")
     )
     slug = models.SlugField(_("slug"), max_length=80, unique=True, help_text=_("Permanent public address."))
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_markdown_length], help_text=_("Markdown.")
+    )
     description_html = models.TextField(editable=False, blank=True)
     # Public tallies, kept correct by refresh_public_counts() on every review
     # state change that can affect them, so lists never count per row.
@@ -453,7 +457,7 @@ class Stance(Reviewable):
         Proposition, on_delete=models.PROTECT, related_name="stances", verbose_name=_("proposition")
     )
     side = models.CharField(_("side"), max_length=10, choices=Side)
-    note = models.TextField(_("note"), blank=True, help_text=_("Markdown."))
+    note = models.TextField(_("note"), blank=True, validators=[validate_markdown_length], help_text=_("Markdown."))
     note_html = models.TextField(editable=False, blank=True)
 
     objects = StanceQuerySet.as_manager()
@@ -557,6 +561,7 @@ def review_records(records, action: str, user, *, reason: str = "") -> ReviewOut
     if action not in REVIEW_ACTIONS:
         raise ValueError(f"Unknown review action {action!r}.")
     outcome = ReviewOutcome()
+
     # Actors without an affiliation first: an affiliated actor waits for its body's approval.
     def order(record):
         return (REVIEW_ORDER.index(type(record)), getattr(record, "affiliation_id", None) is not None, record.pk)

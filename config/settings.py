@@ -4,6 +4,7 @@ Development needs no environment at all (SQLite, DEBUG on). Production is
 configured through environment variables only; see README.md for the list.
 """
 
+import hashlib
 from pathlib import Path
 
 import dj_database_url
@@ -137,6 +138,21 @@ else:
             "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_CACHE_MAX_ENTRIES", 20000, minimum=100)},
         }
     }
+
+
+def code_release() -> str:
+    """A digest of the code and templates that render pages: a new release never reads the last one's fragments."""
+    digest = hashlib.sha256()
+    for folder in ("templates", "config", "accounts", "claims", "desk", "search", "sources"):
+        for path in sorted((BASE_DIR / folder).rglob("*")):
+            if path.suffix in (".py", ".html") and "migrations" not in path.parts:
+                digest.update(path.relative_to(BASE_DIR).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# Cached pages and fragments hold markup: a deploy that changes it starts with empty keys.
+CACHES["default"]["KEY_PREFIX"] = env_str("DJANGO_CACHE_KEY_PREFIX") or code_release()
 
 # Each worker keeps the public pages it served last in memory, up to this many bytes of
 # page bodies, and serves them while their generation is current (claims/caching.py).
