@@ -524,3 +524,94 @@ class StanceRevisionForm(forms.Form):
 
     def changes(self, user) -> dict:
         return {"side": self.cleaned_data["side"], "note": self.cleaned_data["note"]}
+
+
+# ---------------------------------------------------------------------------
+# Actors
+
+
+class ActorForm(BidiControlsStrippedMixin, forms.Form):
+    """An actor's public fields. Names of other actors are resolved as in the claim form."""
+
+    name = forms.CharField(label=_("Name"), max_length=200, help_text=_("As the actor is best known in English."))
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActorKind, initial=ActorKind.PERSON)
+    aliases = forms.CharField(
+        label=_("Other names"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: spellings, transliterations, the name in other scripts."),
+    )
+    affiliation = forms.CharField(
+        label=_("Affiliation"),
+        max_length=200,
+        required=False,
+        help_text=_("The body this actor speaks for, by name or alias, e.g. a spokesman’s government."),
+    )
+    description = MarkdownField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args, actor: Actor | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    @classmethod
+    def initial_for(cls, actor: Actor) -> dict:
+        return {
+            "name": actor.name,
+            "kind": actor.kind,
+            "aliases": actor.aliases,
+            "affiliation": actor.affiliation.name if actor.affiliation else "",
+            "description": actor.description,
+            "version": actor.version,
+        }
+
+    def clean_aliases(self) -> str:
+        return "\n".join(line.strip() for line in self.cleaned_data["aliases"].splitlines() if line.strip())
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        others = [actor for actor in actors_named(name) if self.actor is None or actor.pk != self.actor.pk]
+        if any(actor.name.casefold() == name.casefold() for actor in others):
+            raise ValidationError(_("An actor called “%(name)s” already exists."), params={"name": name})
+        return name
+
+    def clean_affiliation(self) -> Actor | None:
+        name = self.cleaned_data["affiliation"].strip()
+        if not name:
+            return None
+        matches = actors_named(name)
+        if not matches:
+            raise ValidationError(
+                _("No actor is called “%(name)s”. Create that actor first, then name it here."), params={"name": name}
+            )
+        if len(matches) > 1:
+            raise ValidationError(
+                _("Several actors are called “%(name)s” (%(names)s): type the full name of the one you mean."),
+                params={"name": name, "names": ", ".join(actor.name for actor in matches)},
+            )
+        body = matches[0]
+        if self.actor is not None and self.actor.pk in self._affiliation_chain(body):
+            raise ValidationError(_("An actor cannot belong to itself, directly or through others."))
+        return body
+
+    @staticmethod
+    def _affiliation_chain(actor: Actor) -> list[int]:
+        """``actor`` and the bodies it belongs to, upwards (bounded: chains are short)."""
+        chain, current = [], actor
+        while current is not None and current.pk not in chain and len(chain) < 20:
+            chain.append(current.pk)
+            current = current.affiliation
+        return chain
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("name", "kind", "aliases", "affiliation", "description")}
+
+
+class ActorEditForm(ActorForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ActorRevisionForm(ActorEditForm):
+    revision_note = revision_note_field()
+
+    def changes(self, user) -> dict:
+        return self.values()

@@ -18,7 +18,7 @@ from operator import or_
 
 from django.db.models import Q
 
-from claims.models import Claim, Proposition, ReviewState, Stance
+from claims.models import Actor, Claim, Proposition, ReviewState, Stance
 from search.models import EntryKind
 from search.query import search as search_index
 
@@ -198,3 +198,12 @@ def search_propositions(term: str, *, limit: int = 50) -> list[Proposition]:
     if words:
         propositions = propositions.filter(_every_word_in_some_field(words, ["statement", "slug"]))
     return list(propositions[:limit])
+
+
+def search_actors(term: str, *, limit: int = 50) -> list[Actor]:
+    """Actors whose name, aliases or slug contain every word of ``term``; the recently changed first."""
+    words = _WORD.findall(term)[:_MAX_TERMS]
+    actors = Actor.objects.select_related("affiliation").order_by("-updated_at", "-pk")
+    if words:
+        actors = actors.filter(_every_word_in_some_field(words, ["name", "aliases", "slug"]))
+    return list(actors[:limit])

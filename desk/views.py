@@ -33,6 +33,9 @@ from desk import matching
 from desk.access import analyst_required, is_partial_request, refusal
 from desk.forms import (
     LANGUAGE_SUGGESTIONS,
+    ActorEditForm,
+    ActorForm,
+    ActorRevisionForm,
     ClaimEditForm,
     ClaimRevisionForm,
     NewClaimForm,
@@ -930,3 +933,106 @@ def _render_revision(request, record, form, *, status=200, proposed=None, **extr
     }
     template = "desk/revise.html#revision-panel" if is_partial_request(request) else "desk/revise.html"
     return render(request, template, context, status=status)
+
+
+# ---------------------------------------------------------------------------
+# Actors: created and described at the desk, reviewed like everything else
+
+
+def _get_actor(request, slug) -> Actor:
+    actor = Actor.objects.select_related("affiliation", "created_by").filter(slug=slug).first()
+    if actor is None:
+        raise Http404("There is no such actor.")
+    return actor
+
+
+@analyst_required
+@require_safe
+def actors(request):
+    query = request.GET.get("q", "").strip()
+    context = {"query": query, "actors": matching.search_actors(query)}
+    if is_partial_request(request):
+        return render(request, "desk/actors.html#results", context)
+    return render(request, "desk/actors.html", context)
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def actor_new(request):
+    form = ActorForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            actor = Actor.objects.create(**form.values(), created_by=request.user)
+            messages.success(request, "Actor created as a draft. Send it to review when its description is ready.")
+            return redirect("desk:actor", actor.slug)
+        return render(request, "desk/actor.html", {"form": form}, status=422)
+    return render(request, "desk/actor.html", {"form": form})
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def actor(request, slug):
+    """An actor's page: edited in place while it is its author's draft, changed by a revision once approved."""
+    actor = _get_actor(request, slug)
+    editable, revisable = actor.is_editable and actor.is_authored_by(request.user), actor.is_public
+    form_class = ActorEditForm if editable else ActorRevisionForm
+    pending = actor.pending_revision() if revisable else None
+    if request.method == "GET":
+        form = form_class(initial=form_class.initial_for(actor), actor=actor) if editable or revisable else None
+        return _render_actor(request, actor, form, pending=pending)
+    if not editable and not revisable:
+        _check_editable(actor, "actor", request.user)  # raises, saying why
+    form = form_class(request.POST, actor=actor)
+    if not form.is_valid():
+        return _render_actor(request, actor, form, pending=pending, status=422)
+    try:
+        if editable:
+            for name, value in form.values().items():
+                setattr(actor, name, value)
+            actor.save_edit(expected_version=form.cleaned_data["version"], fields=list(form.values()), by=request.user)
+            message = "Actor saved."
+        else:
+            actor.propose_revision(
+                request.user,
+                form.changes(request.user),
+                note=form.cleaned_data["revision_note"],
+                expected_version=form.cleaned_data["version"],
+            )
+            message = REVISION_SENT
+    except StaleEdit as stale:
+        form = form_class({**request.POST.dict(), "version": stale.current.version}, actor=actor)
+        form.is_valid()
+        extra = {"stale": stale.current, "stale_message": STALE_MESSAGE.format(what="actor")}
+        return _render_actor(request, _get_actor(request, slug), form, pending=pending, status=409, **extra)
+    except ValidationError as error:
+        form.add_error(None, " ".join(error.messages))
+        return _render_actor(request, actor, form, pending=pending, status=422)
+    messages.success(request, message)
+    return redirect("desk:actor", actor.slug)
+
+
+def _render_actor(request, actor, form, *, pending=None, status=200, **extra):
+    claims = Claim.objects.filter(Q(claimant=actor) | Q(reported_by=actor)).select_related("source")
+    context = {
+        "actor": actor,
+        "form": form,
+        "pending": pending,
+        "editable": actor.is_editable and actor.is_authored_by(request.user),
+        "claims": claims.defer("source__text").order_by("-updated_at", "-pk")[:10],
+        **extra,
+    }
+    return render(request, "desk/actor.html", context, status=status)
+
+
+@analyst_required
+@require_POST
+def actor_submit(request, slug):
+    actor = _get_actor(request, slug)
+    _check_editable(actor, "actor", request.user)
+    body = actor.affiliation
+    with transaction.atomic():  # the body it belongs to is approved first: send the user's own draft along
+        if body is not None and body.is_editable and body.created_by_id == request.user.pk:
+            body.submit(request.user)
+        actor.submit(request.user)
+    messages.success(request, "Actor sent to review. Readers see it once a reviewer approves it.")
+    return redirect("desk:actor", actor.slug)

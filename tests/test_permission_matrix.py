@@ -113,6 +113,11 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "desk:stance_move": DESK_POST_ONLY | {"POST": authors_only("invalid")},  # the empty form has no side, no version
     "desk:stance_remove": DESK_POST_ONLY | {"POST": authors_only("invalid")},  # the empty form has no version
     "desk:stance_submit": DESK_POST_ONLY | {"POST": authors_only("redirect")},
+    "desk:actors": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
+    "desk:actor_new": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},  # an empty form
+    # The analyst's draft actor: everyone at the desk reads it; only its author (and admins) edit or submit it.
+    "desk:actor": {"GET": DESK_PAGE, "POST": authors_only("invalid")},
+    "desk:actor_submit": DESK_POST_ONLY | {"POST": authors_only("redirect")},
     # Revising an approved record: the desk's form for a revision that waits for review.
     "desk:claim_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
     "desk:proposition_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
@@ -208,7 +213,7 @@ class PermissionMatrixTests(BaseTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        from claims.models import Claim, Proposition, Stance
+        from claims.models import Actor, Claim, Proposition, Stance
         from tests.base import make_claim
 
         cls.contradiction = cls.build_contradiction(cls)
@@ -218,6 +223,7 @@ class PermissionMatrixTests(BaseTestCase):
         )
         cls.public_claim = Claim.objects.filter(state="approved").first()
         cls.draft_proposition = Proposition.objects.create(statement="A draft statement.", created_by=cls.analyst)
+        cls.draft_actor = Actor.objects.create(name="A draft actor", created_by=cls.analyst)
         # One record of each audit kind, so their admin pages show a record rather than "not found".
         cls.draft_claim.paraphrase = "The spokesman disclaims responsibility."
         cls.draft_claim.save_edit(expected_version=cls.draft_claim.version, fields=["paraphrase"], by=cls.analyst)
@@ -245,6 +251,8 @@ class PermissionMatrixTests(BaseTestCase):
             "desk:proposition_submit": [self.draft_proposition.slug],
             "desk:board_submit": [c.slug],
             "desk:stance_add": [c.slug],
+            "desk:actor": [self.draft_actor.slug],
+            "desk:actor_submit": [self.draft_actor.slug],
             "admin:app_list": ["claims"],
             "desk:claim_revise": [self.public_claim.pk],
             "desk:proposition_revise": [c.slug],

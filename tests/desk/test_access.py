@@ -2,7 +2,7 @@
 
 from django.urls import resolve, reverse
 
-from claims.models import Proposition, Side, Stance
+from claims.models import Actor, Proposition, Side, Stance
 from tests.base import approve, make_claim
 from tests.desk.base import HTMX, DeskTestCase
 
@@ -20,6 +20,7 @@ class DeskAccessTests(DeskTestCase):
         other = make_claim(self.source, "they are not responsible for Pakistan’s", self.taliban, author)
         source, slug = self.source.pk, proposition.slug
         removable = Stance.objects.create(claim=other, proposition=proposition, side=Side.SUPPORTS, created_by=author)
+        actor = Actor.objects.create(name=f"Draft actor {claim.pk}", created_by=author)
         public_claim = approve(
             make_claim(self.source, "Its chief spokesman", self.taliban, self.analyst), self.other_reviewer
         )
@@ -87,6 +88,12 @@ class DeskAccessTests(DeskTestCase):
             ("post", reverse("desk:proposition_submit", args=[slug]), {}),
             ("post", reverse("desk:board_submit", args=[slug]), {}),
             ("post", reverse("desk:source_submit", args=[source]), {}),
+            ("get", reverse("desk:actors") + "?q=Taliban", None),
+            ("get", reverse("desk:actor_new"), None),
+            ("post", reverse("desk:actor_new"), {"name": f"New actor {claim.pk}", "kind": "person"}),
+            ("get", reverse("desk:actor", args=[actor.slug]), None),
+            ("post", reverse("desk:actor", args=[actor.slug]), {"name": actor.name, "kind": "other", "version": 1}),
+            ("post", reverse("desk:actor_submit", args=[actor.slug]), {}),
         ]
 
     def request(self, method, url, data, **headers):
@@ -135,7 +142,7 @@ class DeskAccessTests(DeskTestCase):
     def test_nobody_but_the_author_and_admins_edits_or_submits_a_draft(self):
         drafts_only = {
             "claim_edit", "claim_submit", "proposition_edit", "proposition_submit",
-            "stance_edit", "stance_move", "stance_remove", "stance_submit",
+            "stance_edit", "stance_move", "stance_remove", "stance_submit", "actor_submit",
         }  # fmt: skip
         for user, refused in ((self.other_analyst, True), (self.reviewer, True), (self.admin, False)):
             self.login(user)
