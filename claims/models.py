@@ -140,6 +140,7 @@ class Actor(Reviewable):
     objects = ActorQuerySet.as_manager()
 
     REVISABLE_FIELDS = ("name", "kind", "aliases", "affiliation", "description")
+    NAME_FIELDS = ("name", "aliases")
 
     class Meta:
         ordering = ["name"]
@@ -211,6 +212,7 @@ class Proposition(Reviewable):
     objects = PropositionQuerySet.as_manager()
 
     REVISABLE_FIELDS = ("statement", "description")
+    NAME_FIELDS = ("statement",)
 
     class Meta:
         ordering = ["statement"]
@@ -321,6 +323,7 @@ class Claim(Reviewable):
 
     # The anchor (start, end, prefix, suffix) follows the quote: prepare_revision re-anchors it.
     REVISABLE_FIELDS = ("quote", "paraphrase", "claimant", "reported_by", "asserted_on", "asserted_precision")
+    NAME_FIELDS = ("paraphrase",)
 
     class Meta:
         ordering = ["source", "start", "pk"]

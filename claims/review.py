@@ -23,6 +23,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sources.text import strip_bidi_controls
+
 
 class ReviewState(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -79,8 +81,17 @@ class VersionedModel(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Single-line fields people read as names and titles: bidi controls in them could
+    # disguise one name as another, whatever path saves them (forms, imports, the shell).
+    NAME_FIELDS: tuple[str, ...] = ()
+
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        for name in self.NAME_FIELDS:
+            setattr(self, name, strip_bidi_controls(getattr(self, name)))
+        super().save(*args, **kwargs)
 
     def save_edit(self, *, expected_version: int, fields: list[str], by=None) -> None:
         """Save ``fields`` unless someone saved the record since ``expected_version`` was loaded.

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.review import Reviewable, ReviewableQuerySet, ReviewError, ReviewState
 from sources.dates import DatePrecision, format_partial_date, precision_constraint_q
-from sources.text import normalize_text, text_checksum, text_direction
+from sources.text import has_visible_text, normalize_text, text_checksum, text_direction
 
 
 class SourceTextChanged(ValidationError):
@@ -77,9 +77,15 @@ class Source(Reviewable):
         permissions = [("review_source", "Can approve and reject sources")]
 
     REVISABLE_FIELDS = ("title", "url", "outlet", "authors", "published_on", "published_precision", "language", "notes")
+    NAME_FIELDS = ("title", "outlet", "authors")
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        if self.text and not has_visible_text(self.text):
+            raise ValidationError({"text": _("The text has no visible characters: paste or upload the source's words.")})
 
     def save(self, *args, **kwargs):
         # The URL becomes a link on public pages, so whatever path saves it (forms,
@@ -87,6 +93,10 @@ class Source(Reviewable):
         if self.url:
             self._meta.get_field("url").run_validators(self.url)
         self.text = normalize_text(self.text)
+        if not has_visible_text(self.text):
+            raise ValidationError(
+                {"text": _("The text has no visible characters: paste or upload the source's words.")}
+            )
         checksum = text_checksum(self.text)
         if self.pk and checksum != self.checksum and self.claims.exists():
             raise SourceTextChanged(

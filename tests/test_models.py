@@ -1,8 +1,8 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.test import override_settings
+from django.test import TestCase, override_settings
 
-from claims.models import Claim, Proposition, ReviewError, ReviewState, Side, StaleEdit, Stance, StateChange
+from claims.models import Actor, Claim, Proposition, ReviewError, ReviewState, Side, StaleEdit, Stance, StateChange
 from sources.anchoring import QuoteNotFound
 from sources.models import Source, SourceTextChanged
 from tests.base import BaseTestCase, approve, make_claim
@@ -286,3 +286,26 @@ class StaleEditTests(BaseTestCase):
 
         assert refused.exception.current.paraphrase == "Their wording."
         assert Claim.objects.get(pk=claim.pk).paraphrase == "Their wording."
+
+
+class NameFieldsTests(TestCase):
+    """Whatever path saves them, names and titles lose bidi controls; quotes and source text keep every character."""
+
+    def test_actor_names_and_source_titles_are_stripped_on_save(self):
+        actor = Actor.objects.create(name="Gov\u202eernment", aliases="Isl\u2066amabad\u2069")
+        source = Source.objects.create(title="Re\u202bport\u202c", outlet="Dai\u202dly", text="Kept \u202e as written.")
+        actor.refresh_from_db()
+        source.refresh_from_db()
+        self.assertEqual((actor.name, actor.aliases), ("Government", "Islamabad"))
+        self.assertEqual((source.title, source.outlet), ("Report", "Daily"))
+        self.assertIn("\u202e", source.text)
+
+    def test_right_to_left_marks_stay(self):
+        actor = Actor.objects.create(name="ذبیح\u200fالله")
+        actor.refresh_from_db()
+        self.assertEqual(actor.name, "ذبیح\u200fالله")
+
+    def test_a_text_of_invisible_characters_is_refused_by_the_model(self):
+        with self.assertRaisesMessage(ValidationError, "no visible characters"):
+            Source.objects.create(title="Empty", text="\u200b\u200b \ufeff")
+        self.assertFalse(Source.objects.exists())

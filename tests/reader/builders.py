@@ -77,10 +77,12 @@ class ReaderTestCase(BaseTestCase):
         source = source or make_source(
             text="Draft words SECRET-draft here.\n\nPending words SECRET-pending here.\n\nRejected words SECRET-rejected here.",
             title="Unreviewed source",
+            state="draft",
+            created_by=self.analyst,
         )
         claims = {}
         for state in (ReviewState.DRAFT, ReviewState.PENDING, ReviewState.REJECTED):
-            claimant = Actor.objects.create(state="approved", name=f"Hidden {state} actor")
+            claimant = Actor.objects.create(name=f"Hidden {state} actor", created_by=self.analyst)
             claim = make_claim(source, f"words SECRET-{state} here", claimant, self.analyst)
             stance = Stance.objects.create(
                 claim=claim, proposition=proposition, side="disputes", created_by=self.analyst

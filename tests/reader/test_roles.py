@@ -71,10 +71,19 @@ class NavigationPerRoleTest(ReaderTestCase):
         self.assertContains(response, 'hx-headers=\'{"X-CSRFToken": "')
         self.assertContains(response, 'name="csrfmiddlewaretoken"')
 
-    def test_staff_get_the_review_link(self):
+    def test_reviewers_get_the_review_link_to_the_queue(self):
         self.client.login(username=self.reviewer.username, password=PASSWORD)
 
-        self.assertContains(self.client.get(self.url), f'<a href="{reverse("admin:index")}">Review</a>')
+        self.assertContains(self.client.get(self.url), f'<a href="{reverse("admin:review_queue")}">Review</a>')
+
+    def test_analysts_get_no_review_link_even_as_staff(self):
+        self.client.login(username=self.analyst.username, password=PASSWORD)
+
+        response = self.client.get(self.url)
+
+        self.assertTrue(self.analyst.is_staff)
+        self.assertNotContains(response, ">Review<")
+        self.assertNotContains(response, reverse("admin:index"))
 
     def test_accounts_without_a_role_get_neither_desk_nor_review(self):
         self.client.login(username=self.outsider.username, password=PASSWORD)
