@@ -15,7 +15,7 @@ the database, is reported as missing. To measure a new page, add a row.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from claims.management.commands.generate_corpus import (
+from bench.corpus import (
     BENCH_ACTOR_SLUG,
     BENCH_CONTRADICTION_SLUG,
     BENCH_SEARCH_TERM,

@@ -159,6 +159,7 @@ def schema_key() -> str:
     inputs = [
         *sorted(BASE_DIR.glob("*/migrations/*.py")),
         *sorted(path for path in (BASE_DIR / "seeds").rglob("*") if path.is_file()),
+        BASE_DIR / "bench" / "corpus.py",
         BASE_DIR / "claims" / "management" / "commands" / "generate_corpus.py",
         BASE_DIR / "claims" / "management" / "commands" / "load_seeds.py",
     ]

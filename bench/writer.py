@@ -25,8 +25,8 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from bench.corpus import Prose  # noqa: E402
 from bench.prepare import REVIEWER, WRITER  # noqa: E402
-from claims.management.commands.generate_corpus import Prose  # noqa: E402
 from claims.models import Actor, Claim, Proposition, Side, Stance  # noqa: E402
 from sources.models import Source  # noqa: E402
 

@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Q
 
-from claims.management.commands.generate_corpus import (
+from bench.corpus import (
     BENCH_ACTOR_CLAIMS,
     BENCH_ACTOR_SLUG,
     BENCH_CONTRADICTION_CLAIMS,

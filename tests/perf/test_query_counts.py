@@ -25,7 +25,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims.management.commands.generate_corpus import (
+from bench.corpus import (
     BENCH_ACTOR_SLUG,
     BENCH_CONTRADICTION_SLUG,
     BENCH_SEARCH_TERM,
@@ -78,22 +78,22 @@ class Page:
 
 
 PAGES = {
-    "home": Page("claims:home"),
-    "contradictions": Page("claims:contradictions"),
+    "home": Page("reader:home"),
+    "contradictions": Page("reader:contradictions"),
     "contradictions by actor": Page(
-        "claims:contradictions", few_query=f"actor={FEW_CLAIMS_ACTOR}", many_query=f"actor={BENCH_ACTOR_SLUG}"
+        "reader:contradictions", few_query=f"actor={FEW_CLAIMS_ACTOR}", many_query=f"actor={BENCH_ACTOR_SLUG}"
     ),
     "contradiction": Page(
-        "claims:contradiction", lambda: [smallest_contradiction()], lambda: [BENCH_CONTRADICTION_SLUG]
+        "reader:contradiction", lambda: [smallest_contradiction()], lambda: [BENCH_CONTRADICTION_SLUG]
     ),
     "contradiction json": Page(
-        "claims:contradiction_json", lambda: [smallest_contradiction()], lambda: [BENCH_CONTRADICTION_SLUG]
+        "reader:contradiction_json", lambda: [smallest_contradiction()], lambda: [BENCH_CONTRADICTION_SLUG]
     ),
-    "actor": Page("claims:actor", lambda: [FEW_CLAIMS_ACTOR], lambda: [BENCH_ACTOR_SLUG]),
-    "source": Page("sources:detail", lambda: [source_with_fewest_public_claims()], lambda: [bench_source()]),
-    "feed": Page("claims:feed"),
+    "actor": Page("reader:actor", lambda: [FEW_CLAIMS_ACTOR], lambda: [BENCH_ACTOR_SLUG]),
+    "source": Page("reader:source", lambda: [source_with_fewest_public_claims()], lambda: [bench_source()]),
+    "feed": Page("reader:feed"),
     # The search, then one query per kind found (propositions, claims and their stances, actors, sources).
-    "search": Page("search:results", few_query="q=forty+days", many_query=f"q={BENCH_SEARCH_TERM}", bound=6),
+    "search": Page("reader:search", few_query="q=forty+days", many_query=f"q={BENCH_SEARCH_TERM}", bound=6),
     "desk home": Page("desk:home", analyst=True),
     "board": Page("desk:board", lambda: [smallest_contradiction()], lambda: [BENCH_CONTRADICTION_SLUG], analyst=True),
 }
