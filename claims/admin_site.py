@@ -3,7 +3,7 @@
 ``ReviewAdminConfig`` replaces ``django.contrib.admin`` in INSTALLED_APPS and
 makes ``ReviewAdminSite`` the default site, so ``admin.site`` and every
 ``@admin.register`` keep working. This module is imported while the app
-registry loads, so it imports no models; the views live in claims.admin.
+registry loads, so it imports no models; the views live in claims.review_queue.
 """
 
 from django.contrib import admin
@@ -20,17 +20,17 @@ class ReviewAdminSite(admin.AdminSite):
     enable_nav_sidebar = False
 
     def get_urls(self):
-        from claims.admin import review_queue
+        from claims.review_queue import review_queue
 
         return [path("review/", self.admin_view(review_queue), name="review_queue"), *super().get_urls()]
 
     def each_context(self, request):
-        from claims.admin import can_review
+        from claims.roles import is_reviewer
 
-        return {**super().each_context(request), "can_review": can_review(request.user)}
+        return {**super().each_context(request), "can_review": is_reviewer(request.user)}
 
     def index(self, request, extra_context=None):
-        from claims.admin import work_summary
+        from claims.review_queue import work_summary
 
         return super().index(request, {**work_summary(request.user), **(extra_context or {})})
 

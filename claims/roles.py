@@ -79,7 +79,17 @@ def is_analyst(user) -> bool:
 
 
 def is_reviewer(user) -> bool:
-    """May review: the Reviewers group and administrators."""
+    """The one definition of a reviewer: an active superuser, or an active member of the Reviewers group.
+
+    Reviewers open the review queue, see the Review links and the admin's
+    approve and reject buttons. The role is the group, not a permission found
+    on the account: the group holds the review permission on every kind of
+    record (REVIEWER_PERMISSIONS), which the model methods check again for
+    each record they approve or reject, so every reviewer may review every
+    kind. Membership comes from role_names(), read once per request, so asking
+    costs no query beyond is_analyst(). The admin's own rule still applies on
+    top: only staff accounts enter it.
+    """
     if not user.is_active:
         return False
     return user.is_superuser or REVIEWERS in role_names(user)

@@ -179,31 +179,31 @@ class QueryCountTests(BaseTestCase):
         self.assertEqual(counts, [expected, expected])
 
     def test_claims(self):
-        self.assert_constant(changelist("claims_claim"), 11)
+        self.assert_constant(changelist("claims_claim"), 12)
 
     def test_claims_filtered_to_pending(self):
-        self.assert_constant(changelist("claims_claim") + "?state__exact=pending", 11)
+        self.assert_constant(changelist("claims_claim") + "?state__exact=pending", 12)
 
     def test_stances(self):
-        self.assert_constant(changelist("claims_stance"), 10)
+        self.assert_constant(changelist("claims_stance"), 11)
 
     def test_propositions(self):
-        self.assert_constant(changelist("claims_proposition"), 10)
+        self.assert_constant(changelist("claims_proposition"), 11)
 
     def test_actors(self):
-        self.assert_constant(changelist("claims_actor"), 9)
+        self.assert_constant(changelist("claims_actor"), 10)
 
     def test_sources(self):
-        self.assert_constant(changelist("sources_source"), 10)
+        self.assert_constant(changelist("sources_source"), 11)
 
     def test_revisions(self):
-        self.assert_constant(changelist("claims_revision"), 10)
+        self.assert_constant(changelist("claims_revision"), 11)
 
     def test_state_changes(self):
-        self.assert_constant(changelist("claims_statechange"), 10)
+        self.assert_constant(changelist("claims_statechange"), 11)
 
     def test_field_changes(self):
-        self.assert_constant(changelist("claims_fieldchange"), 11)
+        self.assert_constant(changelist("claims_fieldchange"), 12)
 
     def test_the_claim_page_with_more_stances_and_history(self):
         claim = make_claim(self.source, QUOTES[0], self.pakistan, self.analyst)
@@ -216,7 +216,7 @@ class QueryCountTests(BaseTestCase):
                 claim.save_edit(expected_version=claim.version, fields=["paraphrase"], by=self.analyst)
                 self.next_number += 1
 
-        self.assert_constant(reverse("admin:claims_claim_change", args=[claim.pk]), 9, grow)
+        self.assert_constant(reverse("admin:claims_claim_change", args=[claim.pk]), 10, grow)
 
     def test_the_proposition_page_with_more_claims(self):
         proposition = pending_proposition("Numbers are true", self.analyst)
@@ -227,7 +227,7 @@ class QueryCountTests(BaseTestCase):
                 pending_stance(claim, proposition, self.analyst)
             self.next_number += size
 
-        self.assert_constant(reverse("admin:claims_proposition_change", args=[proposition.pk]), 9, grow)
+        self.assert_constant(reverse("admin:claims_proposition_change", args=[proposition.pk]), 10, grow)
 
     def test_the_stance_page_with_more_history(self):
         stance = pending_stance(
@@ -241,9 +241,9 @@ class QueryCountTests(BaseTestCase):
                 stance.return_to_draft(self.analyst)
                 stance.submit(self.analyst)
 
-        self.assert_constant(reverse("admin:claims_stance_change", args=[stance.pk]), 11, grow)
+        self.assert_constant(reverse("admin:claims_stance_change", args=[stance.pk]), 12, grow)
 
     def test_the_revision_page(self):
         claim = approve(make_claim(self.source, QUOTES[0], self.pakistan, self.analyst), self.other_reviewer)
         revision = claim.propose_revision(self.analyst, {"paraphrase": "New", "claimant": self.taliban})
-        self.assert_constant(reverse("admin:claims_revision_change", args=[revision.pk]), 10)
+        self.assert_constant(reverse("admin:claims_revision_change", args=[revision.pk]), 11)

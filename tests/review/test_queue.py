@@ -94,7 +94,7 @@ class QueueContentTests(BaseTestCase):
             for n in range(first, last + 1):
                 claim = pending_claim(source, numbered_quote(n), self.pakistan, self.analyst)
                 pending_stance(claim, proposition, self.analyst)
-            with self.assertNumQueries(15) as context:
+            with self.assertNumQueries(16) as context:
                 self.client.get(QUEUE)
             counts.append(len(context.captured_queries))
         self.assertEqual(counts[0], counts[1])
@@ -211,5 +211,5 @@ class AdminIndexTests(BaseTestCase):
         self.client.get(reverse("admin:index"))
         for quote in QUOTES:
             pending_claim(self.source, quote, self.pakistan, self.analyst)
-            with self.assertNumQueries(10):
+            with self.assertNumQueries(11):
                 self.client.get(reverse("admin:index"))
