@@ -169,7 +169,7 @@ class Actor(Reviewable):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("claims:actor", args=[self.slug])
+        return reverse("reader:actor", args=[self.slug])
 
     @property
     def alias_list(self) -> list[str]:
@@ -245,7 +245,7 @@ class Proposition(Reviewable):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("claims:contradiction", args=[self.slug])
+        return reverse("reader:contradiction", args=[self.slug])
 
     @property
     def is_contradiction(self) -> bool:
@@ -356,7 +356,7 @@ class Claim(Reviewable):
         return f"{self.claimant}: “{quote}”"
 
     def get_absolute_url(self):
-        return f"{reverse('sources:detail', args=[self.source_id])}#claim-{self.pk}"
+        return f"{reverse('reader:source', args=[self.source_id])}#claim-{self.pk}"
 
     @property
     def asserted_display(self) -> str:

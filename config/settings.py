@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "sources",
     "claims",
+    "reader",
     "desk",
     "search",
     "accounts",
@@ -143,7 +144,7 @@ else:
 def code_release() -> str:
     """A digest of the code and templates that render pages: a new release never reads the last one's fragments."""
     digest = hashlib.sha256()
-    for folder in ("templates", "config", "accounts", "claims", "desk", "search", "sources"):
+    for folder in ("templates", "config", "accounts", "claims", "reader", "desk", "search", "sources"):
         for path in sorted((BASE_DIR / folder).rglob("*")):
             if path.suffix in (".py", ".html") and "migrations" not in path.parts:
                 digest.update(path.relative_to(BASE_DIR).as_posix().encode())
@@ -155,7 +156,7 @@ def code_release() -> str:
 CACHES["default"]["KEY_PREFIX"] = env_str("DJANGO_CACHE_KEY_PREFIX") or code_release()
 
 # Each worker keeps the public pages it served last in memory, up to this many bytes of
-# page bodies, and serves them while their generation is current (claims/caching.py).
+# page bodies, and serves them while their generation is current (reader/caching.py).
 PUBLIC_PAGE_MEMORY_BYTES = env_int("PUBLIC_PAGE_MEMORY_BYTES", 32 * 1024 * 1024)
 
 # Sessions are read from the shared cache and written through to the database, so a

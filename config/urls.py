@@ -10,9 +10,7 @@ from config.views import favicon, healthz, readyz
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
-    path("", include("claims.urls")),
-    path("sources/", include("sources.urls")),
-    path("search/", include("search.urls")),
+    path("", include("reader.urls")),
     path("desk/", include("desk.urls")),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -26,7 +26,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import push_url
 
-from claims.caching import cached_for_desk, desk_fragment_key, desk_fragment_timeout
 from claims.models import Actor, Claim, Proposition, ReviewError, ReviewState, Revision, Side, StaleEdit, Stance
 from config.middleware import parse_id
 from desk import matching
@@ -58,6 +57,7 @@ from desk.submission import (
     submit_claim,
     submit_source_drafts,
 )
+from reader.caching import cached_for_desk, desk_fragment_key, desk_fragment_timeout
 from sources.anchoring import AnchorError, anchor_quote
 from sources.models import Source
 

@@ -23,7 +23,7 @@ from django.db import NotSupportedError, connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from claims.caching import cached_for_generation
+from reader.caching import cached_for_generation
 from search.index import GT_STAND_IN, LT_STAND_IN, MARK_END, MARK_START
 from search.models import EntryKind
 
@@ -296,7 +296,7 @@ def load_results(hits: list[Hit]) -> list[Result]:
     record stopped being public is dropped even if the index lagged behind.
     """
     from claims.models import Actor, Claim, Proposition
-    from claims.public import attach_public_stances
+    from reader.public import attach_public_stances
     from sources.models import Source
 
     loaders = {

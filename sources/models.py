@@ -109,7 +109,7 @@ class Source(Reviewable):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("sources:detail", args=[self.pk])
+        return reverse("reader:source", args=[self.pk])
 
     @property
     def direction(self) -> str:

@@ -16,7 +16,7 @@ class FaviconTest(TestCase):
     def test_it_is_the_icon_the_pages_link(self):
         target = self.client.get("/favicon.ico")["Location"]
 
-        self.assertContains(self.client.get(reverse("claims:home")), f'<link rel="icon" href="{target}"')
+        self.assertContains(self.client.get(reverse("reader:home")), f'<link rel="icon" href="{target}"')
 
 
 class AdminFaviconTest(BaseTestCase):

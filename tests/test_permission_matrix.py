@@ -74,14 +74,14 @@ DESK_POST_ONLY = {"GET": roles("login", "forbidden", "method"), "POST": roles("l
 
 # Each entry: pattern name -> {method: {role: outcome}}. Desk POSTs carry an empty form.
 EXPECTED: dict[str, dict[str, dict[str, str]]] = {
-    "claims:home": PUBLIC,
-    "claims:contradictions": PUBLIC,
-    "claims:contradiction": PUBLIC,
-    "claims:contradiction_json": PUBLIC,
-    "claims:actor": PUBLIC,
-    "claims:feed": PUBLIC,
-    "sources:detail": PUBLIC,
-    "search:results": PUBLIC,
+    "reader:home": PUBLIC,
+    "reader:contradictions": PUBLIC,
+    "reader:contradiction": PUBLIC,
+    "reader:contradiction_json": PUBLIC,
+    "reader:actor": PUBLIC,
+    "reader:feed": PUBLIC,
+    "reader:source": PUBLIC,
+    "reader:search": PUBLIC,
     "healthz": PUBLIC,
     "readyz": PUBLIC,
     "favicon": {"GET": every("redirect"), "POST": every("method")},  # to the icon's static address
@@ -236,10 +236,10 @@ class PermissionMatrixTests(BaseTestCase):
     def kwargs_for(self, name: str) -> list:
         c = self.contradiction
         by_name = {
-            "claims:contradiction": [c.slug],
-            "claims:contradiction_json": [c.slug],
-            "claims:actor": [self.pakistan.slug],
-            "sources:detail": [self.source.pk],
+            "reader:contradiction": [c.slug],
+            "reader:contradiction_json": [c.slug],
+            "reader:actor": [self.pakistan.slug],
+            "reader:source": [self.source.pk],
             "desk:source": [self.source.pk],
             "desk:claim_new": [self.source.pk],
             "desk:anchor_preview": [self.source.pk],

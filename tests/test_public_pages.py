@@ -9,7 +9,7 @@ class HomeTests(BaseTestCase):
     def test_it_lists_contradictions_with_counts_on_each_side(self):
         proposition = self.build_contradiction()
 
-        response = self.client.get(reverse("claims:home"))
+        response = self.client.get(reverse("reader:home"))
 
         self.assertContains(response, proposition.statement)
         self.assertContains(response, "1 supporting")
@@ -25,7 +25,7 @@ class HomeTests(BaseTestCase):
             self.reviewer,
         )
 
-        response = self.client.get(reverse("claims:home"))
+        response = self.client.get(reverse("reader:home"))
 
         self.assertNotContains(response, "One-sided.")
 
@@ -34,7 +34,7 @@ class HomeTests(BaseTestCase):
             self.build_contradiction(statement=f"Contradiction number {n}.")
 
         with self.assertNumQueries(6):  # latest, their claimants, four counts
-            self.client.get(reverse("claims:home"))
+            self.client.get(reverse("reader:home"))
 
 
 class ContradictionPageTests(BaseTestCase):

@@ -104,7 +104,7 @@ def _missing_batches(gathered: GatheredRecords, analyst) -> list[str]:
         reverse("desk:source", args=[gathered.sources[number].pk]) for number in (0, last)
     }
     lists = {
-        reverse("claims:contradictions"),
+        reverse("reader:contradictions"),
         reverse("desk:propositions"),
         reverse("desk:board", args=[gathered.hub.slug]),
     }
@@ -119,7 +119,7 @@ def _missing_batches(gathered: GatheredRecords, analyst) -> list[str]:
     board = html[reverse("desk:board", args=[gathered.hub.slug])]
     listed = {
         name: "".join(text for url, text in html.items() if url.startswith(reverse(name)))
-        for name in ("claims:contradictions", "desk:propositions")
+        for name in ("reader:contradictions", "desk:propositions")
     }
     missing = []
     for number, (source, claimant, proposition) in enumerate(
@@ -132,7 +132,7 @@ def _missing_batches(gathered: GatheredRecords, analyst) -> list[str]:
             "claimant on the hub actor page": (escape(claimant.name), actor),
             "claimant on the board": (escape(claimant.name), board),
             "paraphrase on the long source": (escape(gathered.claims[2 * number + 1].paraphrase), long_source),
-            "statement on the contradiction list": (escape(proposition.statement), listed["claims:contradictions"]),
+            "statement on the contradiction list": (escape(proposition.statement), listed["reader:contradictions"]),
             "statement on the desk's proposition list": (escape(proposition.statement), listed["desk:propositions"]),
         }
         if number in (0, len(gathered.sources) - 1):

@@ -85,7 +85,7 @@ class ClaimRevisionTests(DeskTestCase):
     def test_readers_still_see_the_approved_version(self):
         self.client.post(self.url, self.data())
         self.client.logout()
-        response = self.client.get(reverse("claims:contradiction", args=[self.contradiction.slug]))
+        response = self.client.get(reverse("reader:contradiction", args=[self.contradiction.slug]))
         self.assertContains(response, "the Taliban is providing shelter for TTP members")
         self.assertNotContains(response, "Pakistan: the Taliban give TTP members shelter.")
 

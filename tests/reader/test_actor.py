@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.models import Actor
-from claims.public import ACTOR_CLAIMS_PER_PAGE
+from reader.public import ACTOR_CLAIMS_PER_PAGE
 from sources.dates import DatePrecision
 from tests.base import make_source
 from tests.reader.builders import ReaderTestCase, numbered_quote, numbered_text
@@ -59,7 +59,7 @@ class ActorPageTest(ReaderTestCase):
         nobody = Actor.objects.create(state="approved", name="Nobody")
 
         self.assertEqual(self.get(nobody.get_absolute_url()).status_code, 404)
-        self.assertEqual(self.get(reverse("claims:actor", args=["no-such-actor"])).status_code, 404)
+        self.assertEqual(self.get(reverse("reader:actor", args=["no-such-actor"])).status_code, 404)
 
     def test_it_is_404_for_an_actor_whose_claims_are_all_unreviewed(self):
         claims = self.unpublished_claims(self.proposition)

@@ -9,7 +9,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims.caching import (
+from claims.models import Actor, Claim, Proposition, ReviewState
+from reader.caching import (
     GENERATION_KEY,
     GRACE_SECONDS,
     WITHDRAWAL_KEY,
@@ -19,8 +20,7 @@ from claims.caching import (
     page_cache_key,
     render_lock_key,
 )
-from claims.models import Actor, Claim, Proposition, ReviewState
-from claims.public import filter_choices
+from reader.public import filter_choices
 from tests.base import PASSWORD, approve, make_source
 from tests.reader.builders import ReaderTestCase
 
@@ -167,14 +167,14 @@ class ConditionalGetTest(ReaderTestCase):
     def test_every_public_page_and_feed_has_an_etag(self):
         claim = self.proposition.stances.first().claim
         for url in (
-            reverse("claims:home"),
-            reverse("claims:contradictions"),
+            reverse("reader:home"),
+            reverse("reader:contradictions"),
             self.url,
-            reverse("claims:contradiction_json", args=[self.proposition.slug]),
+            reverse("reader:contradiction_json", args=[self.proposition.slug]),
             self.pakistan.get_absolute_url(),
             claim.source.get_absolute_url(),
-            reverse("search:results") + "?q=shelter",
-            reverse("claims:feed"),
+            reverse("reader:search") + "?q=shelter",
+            reverse("reader:feed"),
         ):
             with self.subTest(url=url):
                 response = self.client.get(url)
@@ -307,7 +307,7 @@ class GraceTest(ReaderTestCase):
         self.approve_a_new_claim()
         self.someone_is_rendering()
 
-        with mock.patch("claims.caching.time.time", return_value=time.time() + GRACE_SECONDS + 1):
+        with mock.patch("reader.caching.time.time", return_value=time.time() + GRACE_SECONDS + 1):
             response = self.client.get(self.url)
 
         self.assertContains(response, self.NEW_QUOTE)
@@ -449,7 +449,7 @@ class SharedDocumentsTest(ReaderTestCase):
 
     def test_the_feed_is_served_from_the_cache_to_logged_in_readers(self):
         self.client.login(username=self.analyst.username, password=PASSWORD)
-        url = reverse("claims:feed")
+        url = reverse("reader:feed")
         self.client.get(url)
 
         with self.assertNumQueries(0):
@@ -460,7 +460,7 @@ class SharedDocumentsTest(ReaderTestCase):
         self.assertContains(response, "Contradiction: The Afghan Taliban shelter the TTP.")
 
     def test_the_json_data_is_shared_by_every_reader(self):
-        url = reverse("claims:contradiction_json", args=[self.proposition.slug])
+        url = reverse("reader:contradiction_json", args=[self.proposition.slug])
         anonymous = self.client.get(url)
         self.client.login(username=self.analyst.username, password=PASSWORD)
 
@@ -480,10 +480,10 @@ class LoggedInFragmentsTest(ReaderTestCase):
         # The user and their roles (for the navigation), plus the page's own record where it has one;
         # the session comes from the cache.
         self.pages = {
-            reverse("claims:home"): 2,
-            reverse("claims:contradictions"): 2,
-            reverse("claims:contradictions") + "?page=1&sort=claims": 2,
-            reverse("search:results") + "?q=shelter": 2,
+            reverse("reader:home"): 2,
+            reverse("reader:contradictions"): 2,
+            reverse("reader:contradictions") + "?page=1&sort=claims": 2,
+            reverse("reader:search") + "?q=shelter": 2,
             self.proposition.get_absolute_url(): 3,
             self.pakistan.get_absolute_url(): 3,
             claim.source.get_absolute_url(): 3,
@@ -545,7 +545,7 @@ class FilterSuggestionsTest(ReaderTestCase):
     def setUp(self):
         super().setUp()
         self.proposition = self.build_contradiction()
-        self.url = reverse("claims:contradictions")
+        self.url = reverse("reader:contradictions")
         self.speaker = Actor.objects.create(state="approved", name="New speaker")
 
     def suggested_actors(self) -> list[str]:
@@ -561,7 +561,7 @@ class FilterSuggestionsTest(ReaderTestCase):
         self.approve_a_claim_by_the_new_speaker()
 
         self.assertNotIn("New speaker", self.suggested_actors())
-        with mock.patch("claims.caching.time.time", return_value=time.time() + GRACE_SECONDS + 1):
+        with mock.patch("reader.caching.time.time", return_value=time.time() + GRACE_SECONDS + 1):
             self.assertIn("New speaker", self.suggested_actors())
 
     def test_a_withdrawal_reaches_the_suggestions_at_once(self):
@@ -578,7 +578,7 @@ class FilterSuggestionsTest(ReaderTestCase):
         self.suggested_actors()
 
         later = time.time() + GRACE_SECONDS + 1
-        with mock.patch("claims.caching.time.time", return_value=later), self.assertNumQueries(0):
+        with mock.patch("reader.caching.time.time", return_value=later), self.assertNumQueries(0):
             filter_choices()
 
 

@@ -12,7 +12,7 @@ class ContradictionPageTest(ReaderTestCase):
     def setUp(self):
         super().setUp()
         self.proposition = self.build_contradiction()
-        self.url = reverse("claims:contradiction", args=[self.proposition.slug])
+        self.url = reverse("reader:contradiction", args=[self.proposition.slug])
 
     def test_it_shows_the_claims_in_columns_by_side(self):
         response = self.get(self.url)
@@ -145,7 +145,7 @@ class ContradictionPageTest(ReaderTestCase):
         self.assertContains(response, "None of these claims has a known date")
 
     def test_it_is_404_for_an_unknown_slug(self):
-        self.assertEqual(self.get(reverse("claims:contradiction", args=["no-such-thing"])).status_code, 404)
+        self.assertEqual(self.get(reverse("reader:contradiction", args=["no-such-thing"])).status_code, 404)
 
     def test_it_is_404_for_a_proposition_that_is_not_approved(self):
         self.proposition.return_to_draft(self.reviewer, reason="Rewording")
@@ -187,7 +187,7 @@ class ContradictionDataTest(ReaderTestCase):
     def setUp(self):
         super().setUp()
         self.proposition = self.build_contradiction()
-        self.url = reverse("claims:contradiction_json", args=[self.proposition.slug])
+        self.url = reverse("reader:contradiction_json", args=[self.proposition.slug])
 
     def test_it_is_json_with_the_approved_claims(self):
         response = self.get(self.url)
@@ -226,6 +226,6 @@ class ContradictionDataTest(ReaderTestCase):
         large = self.contradiction_with(10, statement="Large")
 
         with self.assertNumQueries(3):
-            self.get(reverse("claims:contradiction_json", args=[small.slug]))
+            self.get(reverse("reader:contradiction_json", args=[small.slug]))
         with self.assertNumQueries(3):
-            self.get(reverse("claims:contradiction_json", args=[large.slug]))
+            self.get(reverse("reader:contradiction_json", args=[large.slug]))

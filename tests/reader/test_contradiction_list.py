@@ -9,7 +9,7 @@ from tests.reader.builders import ReaderTestCase
 
 
 class ContradictionListTest(ReaderTestCase):
-    url = reverse("claims:contradictions")
+    url = reverse("reader:contradictions")
 
     def setUp(self):
         super().setUp()

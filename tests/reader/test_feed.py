@@ -9,7 +9,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 class FeedTest(ReaderTestCase):
-    url = reverse("claims:feed")
+    url = reverse("reader:feed")
 
     def entries(self):
         response = self.get(self.url)

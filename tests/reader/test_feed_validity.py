@@ -7,8 +7,8 @@ from django.test import override_settings
 from django.urls import reverse
 from lxml import etree
 
-from claims.feeds import tag_uri
 from claims.models import Proposition
+from reader.feeds import tag_uri
 from tests.reader.builders import ReaderTestCase
 
 ATOM = {"atom": "http://www.w3.org/2005/Atom"}
@@ -35,7 +35,7 @@ def atom_problems(document: bytes) -> list[str]:
 
 
 class FeedValidityTest(ReaderTestCase):
-    url = reverse("claims:feed")
+    url = reverse("reader:feed")
 
     def feed(self, **extra) -> bytes:
         response = self.get(self.url, **extra)
@@ -94,9 +94,9 @@ class FeedValidityTest(ReaderTestCase):
         self.assertEqual(atom_problems(document), [])
         self.assertIn(f"contradiction/{newer.slug}", " ".join(self.ids(document)))
         for url in (
-            reverse("claims:home"),
-            reverse("claims:contradictions"),
-            reverse("claims:contradictions") + "?sort=claims",
+            reverse("reader:home"),
+            reverse("reader:contradictions"),
+            reverse("reader:contradictions") + "?sort=claims",
         ):
             response = self.get(url)
             self.assertEqual(response.status_code, 200, url)

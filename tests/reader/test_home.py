@@ -5,7 +5,7 @@ from tests.reader.builders import ReaderTestCase
 
 
 class HomePageTest(ReaderTestCase):
-    url = reverse("claims:home")
+    url = reverse("reader:home")
 
     def test_it_leads_with_the_latest_contradictions_and_a_search_box(self):
         older = self.build_contradiction(statement="Older contradiction.")

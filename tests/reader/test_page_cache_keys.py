@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
-from claims.caching import keep_read_parameters
+from reader.caching import keep_read_parameters
 from tests.reader.builders import ReaderTestCase
 
 
@@ -23,7 +23,7 @@ class UnreadParametersTest(ReaderTestCase):
     def setUp(self):
         super().setUp()
         self.proposition = self.build_contradiction()
-        self.url = reverse("claims:contradictions")
+        self.url = reverse("reader:contradictions")
         self.client.get(self.url)
 
     def test_random_tracking_values_do_not_create_new_entries(self):
@@ -71,7 +71,7 @@ class UnreadParametersTest(ReaderTestCase):
         self.assertNotContains(response, "utm_source")
 
     def test_search_keeps_its_terms_and_page(self):
-        response = self.client.get(f"{reverse('search:results')}?q=Taliban&utm_source=x&page=1")
+        response = self.client.get(f"{reverse('reader:search')}?q=Taliban&utm_source=x&page=1")
 
         self.assertEqual(response.context["query"], "Taliban")
         self.assertNotContains(response, "utm_source")

@@ -20,14 +20,14 @@ class UnapprovedRevisionsTest(ReaderTestCase):
             self.claim.propose_revision(self.analyst, {"paraphrase": "REVISED paraphrase awaiting review"}),
         ]
         self.outputs = [
-            reverse("claims:home"),
-            reverse("claims:contradictions"),
+            reverse("reader:home"),
+            reverse("reader:contradictions"),
             self.proposition.get_absolute_url(),
-            reverse("claims:contradiction_json", args=[self.proposition.slug]),
+            reverse("reader:contradiction_json", args=[self.proposition.slug]),
             self.pakistan.get_absolute_url(),
             self.source.get_absolute_url(),
-            reverse("search:results") + "?q=revised",
-            reverse("claims:feed"),
+            reverse("reader:search") + "?q=revised",
+            reverse("reader:feed"),
         ]
 
     def test_no_page_feed_or_json_shows_a_pending_revision(self):

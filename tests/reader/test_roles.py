@@ -13,14 +13,14 @@ class PublicPagesPerRoleTest(ReaderTestCase):
         self.unpublished_claims(self.proposition)
         claim = self.proposition.stances.first().claim
         self.urls = [
-            reverse("claims:home"),
-            reverse("claims:contradictions"),
+            reverse("reader:home"),
+            reverse("reader:contradictions"),
             self.proposition.get_absolute_url(),
-            reverse("claims:contradiction_json", args=[self.proposition.slug]),
+            reverse("reader:contradiction_json", args=[self.proposition.slug]),
             self.pakistan.get_absolute_url(),
             claim.source.get_absolute_url(),
-            reverse("search:results") + "?q=words",
-            reverse("claims:feed"),
+            reverse("reader:search") + "?q=words",
+            reverse("reader:feed"),
         ]
 
     def assert_reads_public_site_only(self, user=None):
@@ -54,7 +54,7 @@ class PublicPagesPerRoleTest(ReaderTestCase):
 
 
 class NavigationPerRoleTest(ReaderTestCase):
-    url = reverse("claims:home")
+    url = reverse("reader:home")
 
     def test_anonymous_readers_get_a_login_link(self):
         response = self.client.get(self.url)

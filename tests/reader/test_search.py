@@ -171,7 +171,7 @@ class SearchIndexSyncTest(ReaderTestCase):
 
 
 class SearchPageTest(ReaderTestCase):
-    url = reverse("search:results")
+    url = reverse("reader:search")
 
     def setUp(self):
         super().setUp()

@@ -21,14 +21,14 @@ class SeedPublicTextTest(TestCase):
 
     def public_urls(self) -> list[str]:
         urls = [
-            reverse("claims:home"),
-            reverse("claims:contradictions"),
-            reverse("claims:feed"),
-            f"{reverse('search:results')}?q=Taliban",
-            f"{reverse('search:results')}?q=ceasefire",
+            reverse("reader:home"),
+            reverse("reader:contradictions"),
+            reverse("reader:feed"),
+            f"{reverse('reader:search')}?q=Taliban",
+            f"{reverse('reader:search')}?q=ceasefire",
         ]
         for slug in Proposition.objects.contradictions().values_list("slug", flat=True):
-            urls += [reverse("claims:contradiction", args=[slug]), reverse("claims:contradiction_json", args=[slug])]
+            urls += [reverse("reader:contradiction", args=[slug]), reverse("reader:contradiction_json", args=[slug])]
         urls += [actor.get_absolute_url() for actor in Actor.objects.public()]
         urls += [source.get_absolute_url() for source in Source.objects.public()]
         return urls

@@ -51,12 +51,12 @@ class SharingTagsTest(ReaderTestCase):
         super().setUp()
         self.proposition = self.build_contradiction()
         self.pages = {
-            "home": reverse("claims:home"),
-            "contradictions": reverse("claims:contradictions"),
+            "home": reverse("reader:home"),
+            "contradictions": reverse("reader:contradictions"),
             "contradiction": self.proposition.get_absolute_url(),
             "actor": self.pakistan.get_absolute_url(),
-            "source": reverse("sources:detail", args=[self.source.pk]),
-            "search": reverse("search:results") + "?q=Taliban",
+            "source": reverse("reader:source", args=[self.source.pk]),
+            "search": reverse("reader:search") + "?q=Taliban",
         }
 
     def meta_tags(self, url: str, **extra) -> MetaTags:

@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from claims.models import Actor
-from claims.templatetags.source_text import highlighted_paragraphs
+from reader.templatetags.source_text import highlighted_paragraphs
 from sources.models import Source
 from tests.base import make_source
 from tests.reader.builders import ReaderTestCase, numbered_quote, numbered_text
@@ -94,7 +94,7 @@ class SourcePageTest(ReaderTestCase):
     def test_it_is_404_for_a_source_without_approved_claims(self):
         unreviewed = make_source(text="Nothing approved here.", title="Unreviewed")
         self.assertEqual(self.get(unreviewed.get_absolute_url()).status_code, 404)
-        self.assertEqual(self.get(reverse("sources:detail", args=[99999])).status_code, 404)
+        self.assertEqual(self.get(reverse("reader:source", args=[99999])).status_code, 404)
 
     def test_it_never_highlights_unapproved_claims(self):
         source = make_source(

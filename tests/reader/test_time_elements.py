@@ -26,11 +26,11 @@ class TimeElementTest(ReaderTestCase):
 
         values = self.assert_valid_times(proposition.get_absolute_url())
         for url in (
-            reverse("claims:home"),
-            reverse("claims:contradictions"),
+            reverse("reader:home"),
+            reverse("reader:contradictions"),
             claim.claimant.get_absolute_url(),
             claim.source.get_absolute_url(),
-            f"{reverse('search:results')}?q=Taliban",
+            f"{reverse('reader:search')}?q=Taliban",
         ):
             self.assert_valid_times(url)
 

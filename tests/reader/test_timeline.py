@@ -6,7 +6,8 @@ from django.template.loader import render_to_string
 from django.test import SimpleTestCase
 
 from claims.models import Side
-from claims.templatetags.timeline import asserted_range, layout, wrap_label
+from reader.templatetags.timeline import claims_timeline
+from reader.timeline import asserted_range, layout, wrap_label
 from sources.dates import DatePrecision
 
 
@@ -30,28 +31,28 @@ class TimelineLayoutTest(SimpleTestCase):
             ]
         )
 
-        self.assertEqual([lane.side.value for lane in result["lanes"]], ["supports", "disputes"])
-        june, november = sorted(result["lanes"][0].markers, key=lambda m: m.x)
+        self.assertEqual([lane.side.value for lane in result.lanes], ["supports", "disputes"])
+        june, november = sorted(result.lanes[0].markers, key=lambda m: m.x)
         self.assertLess(june.x, november.x)
         self.assertTrue(june.is_range)
-        self.assertFalse(result["lanes"][1].markers[0].is_range)
+        self.assertFalse(result.lanes[1].markers[0].is_range)
 
     def test_claims_on_the_same_day_are_stacked_not_drawn_over_each_other(self):
         day = datetime.date(2022, 12, 21)
         result = layout([stance("disputes", day, DatePrecision.DAY), stance("disputes", day, DatePrecision.DAY)])
 
-        first, second = result["lanes"][0].markers
+        first, second = result.lanes[0].markers
         self.assertEqual(first.x, second.x)
         self.assertNotEqual(first.y, second.y)
 
     def test_undated_claims_are_listed_not_placed(self):
         result = layout([stance("supports"), stance("disputes", datetime.date(2022, 1, 1), DatePrecision.YEAR)])
 
-        self.assertEqual(len(result["undated"]), 1)
-        self.assertEqual(sum(len(lane.markers) for lane in result["lanes"]), 1)
+        self.assertEqual(len(result.undated), 1)
+        self.assertEqual(sum(len(lane.markers) for lane in result.lanes), 1)
 
     def test_nothing_is_drawn_without_a_dated_claim(self):
-        self.assertEqual(layout([stance("supports")])["lanes"], [])
+        self.assertEqual(layout([stance("supports")]).lanes, [])
 
     def test_ticks_are_months_for_a_short_span_and_years_for_a_long_one(self):
         short = layout(
@@ -67,9 +68,9 @@ class TimelineLayoutTest(SimpleTestCase):
             ]
         )
 
-        self.assertIn("Jul 2022", [tick["label"] for tick in short["ticks"]])
-        self.assertTrue(all(tick["label"].isdigit() for tick in long["ticks"]))
-        self.assertLessEqual(len(long["ticks"]), 8)
+        self.assertIn("Jul 2022", [tick.label for tick in short.ticks])
+        self.assertTrue(all(tick.label.isdigit() for tick in long.ticks))
+        self.assertLessEqual(len(long.ticks), 8)
 
 
 class NarrowTimelineLayoutTest(SimpleTestCase):
@@ -86,7 +87,7 @@ class NarrowTimelineLayoutTest(SimpleTestCase):
             ]
         )
 
-        rows = result["down"]["rows"]
+        rows = result.down.rows
         self.assertEqual(
             [row.lines[0] for row in rows], ["Earlier", "Same day, supports", "Same day, disputes", "Later"]
         )
@@ -102,16 +103,16 @@ class NarrowTimelineLayoutTest(SimpleTestCase):
             ]
         )
 
-        rows = result["down"]["rows"]
+        rows = result.down.rows
         self.assertEqual(len({row.x for row in rows}), 3)
         self.assertTrue(all(row.label_x > max(r.x for r in rows) + 8 for row in rows))
-        self.assertEqual([entry.lane.side.value for entry in result["down"]["legend"]], [s.value for s in Side])
+        self.assertEqual([entry.lane.side.value for entry in result.down.legend], [s.value for s in Side])
 
     def test_ticks_keep_their_spacing_after_a_crowded_day(self):
         crowded = [stance("supports", datetime.date(2022, 12, 21), DatePrecision.DAY) for _ in range(6)]
         result = layout([*crowded, stance("disputes", datetime.date(2023, 12, 1), DatePrecision.MONTH)])
 
-        tick_ys = [tick["y"] for tick in result["down"]["ticks"]]
+        tick_ys = [tick.y for tick in result.down.ticks]
         self.assertGreaterEqual(len(tick_ys), 4)
         gaps = [below - above for above, below in itertools.pairwise(tick_ys)]
         self.assertGreater(min(gaps), 16)  # more than a line of tick text: labels never collide
@@ -119,11 +120,11 @@ class NarrowTimelineLayoutTest(SimpleTestCase):
     def test_the_drawing_is_tall_enough_for_every_row_and_fits_a_phone(self):
         result = layout([stance("supports", datetime.date(2022, 5, d), DatePrecision.DAY) for d in range(1, 11)])
 
-        down = result["down"]
-        last = down["rows"][-1]
-        self.assertGreaterEqual(down["height"], last.date_y + 8)
-        self.assertLessEqual(down["width"], 360)
-        self.assertTrue(all(row.label_x + 4 + len(line) * 7.4 <= 360 for row in down["rows"] for line in row.lines))
+        down = result.down
+        last = down.rows[-1]
+        self.assertGreaterEqual(down.height, last.date_y + 8)
+        self.assertLessEqual(down.width, 360)
+        self.assertTrue(all(row.label_x + 4 + len(line) * 7.4 <= 360 for row in down.rows for line in row.lines))
 
     def test_only_a_month_or_year_is_drawn_as_a_bar(self):
         result = layout(
@@ -133,7 +134,7 @@ class NarrowTimelineLayoutTest(SimpleTestCase):
             ]
         )
 
-        year, day = result["down"]["rows"]
+        year, day = result.down.rows
         self.assertTrue(year.is_range)
         self.assertLess(year.y1, year.y)
         self.assertGreater(year.y2, year.y)
@@ -150,7 +151,7 @@ class NarrowTimelineLayoutTest(SimpleTestCase):
 
 class TimelineTemplateTest(SimpleTestCase):
     def render(self, stances):
-        return render_to_string("claims/_timeline.html", layout(stances))
+        return render_to_string("reader/_timeline.html", claims_timeline(stances))
 
     def test_both_drawings_and_a_dated_list_are_rendered(self):
         claim_stance = stance(

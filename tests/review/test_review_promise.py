@@ -206,12 +206,12 @@ class BulkApprovalContradictionTests(BaseTestCase):
         self.assertIsNotNone(proposition.became_contradiction_at)
 
     def test_the_feed_answers_and_lists_it_first(self):
-        response = self.client.get(reverse("claims:feed"))
+        response = self.client.get(reverse("reader:feed"))
         self.assertEqual(response.status_code, 200)
         content = response.content.decode()
         self.assertLess(content.index("A brand new dispute."), content.index("An older contradiction."))
 
     def test_home_and_the_list_show_it_first(self):
-        for url in (reverse("claims:home"), reverse("claims:contradictions")):
+        for url in (reverse("reader:home"), reverse("reader:contradictions")):
             content = self.client.get(url).content.decode()
             self.assertLess(content.index("A brand new dispute."), content.index("An older contradiction."), url)

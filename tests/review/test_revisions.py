@@ -136,15 +136,15 @@ class RevisionHiddenFromReadersTests(BaseTestCase):
 
     def public_pages(self):
         return [
-            reverse("claims:home"),
-            reverse("claims:contradictions"),
+            reverse("reader:home"),
+            reverse("reader:contradictions"),
             self.proposition.get_absolute_url(),
-            reverse("claims:contradiction_json", args=[self.proposition.slug]),
+            reverse("reader:contradiction_json", args=[self.proposition.slug]),
             self.pakistan.get_absolute_url(),
-            reverse("sources:detail", args=[self.source.pk]),
-            reverse("claims:feed"),
-            reverse("search:results") + "?q=REVISED",
-            reverse("search:results") + "?q=Pakistan",
+            reverse("reader:source", args=[self.source.pk]),
+            reverse("reader:feed"),
+            reverse("reader:search") + "?q=REVISED",
+            reverse("reader:search") + "?q=Pakistan",
         ]
 
     def test_readers_keep_seeing_the_approved_version(self):
@@ -170,7 +170,7 @@ class RevisionHiddenFromReadersTests(BaseTestCase):
 
     def test_a_revised_statement_stays_out_of_the_home_page_until_approved(self):
         revision = self.proposition.propose_revision(self.analyst, {"statement": "REVISED STATEMENT"})
-        self.assertNotContains(self.client.get(reverse("claims:home")), "REVISED STATEMENT")
+        self.assertNotContains(self.client.get(reverse("reader:home")), "REVISED STATEMENT")
         review_records([revision], "approve", self.reviewer)
         self.assertEqual(Proposition.objects.get(pk=self.proposition.pk).statement, "REVISED STATEMENT")
 

@@ -268,16 +268,16 @@ ADMIN_EVERY = 4
 # (A reporter's own page shows nothing the claimant's and the contradiction page do not.)
 PAGES = [
     # Public pages, for a reader
-    Page("home", lambda records: [reverse("claims:home")]),
-    Page("contradiction list", _every_list_page("claims:contradictions")),
+    Page("home", lambda records: [reverse("reader:home")]),
+    Page("contradiction list", _every_list_page("reader:contradictions")),
     Page("contradiction", _each(lambda record: record.proposition.get_absolute_url())),
     Page("claimant", _each(lambda record: record.claimant.get_absolute_url())),
     Page("source", _each(lambda record: record.source.get_absolute_url())),
-    Page("search", _query("search:results", q=lambda record: record.joined)),
-    Page("feed", lambda records: [reverse("claims:feed")], format="atom"),
+    Page("search", _query("reader:search", q=lambda record: record.joined)),
+    Page("feed", lambda records: [reverse("reader:feed")], format="atom"),
     Page(
         "contradiction JSON",
-        _each(lambda record: reverse("claims:contradiction_json", args=[record.proposition.slug])),
+        _each(lambda record: reverse("reader:contradiction_json", args=[record.proposition.slug])),
         format="json",
     ),
     # The desk, for an analyst
@@ -378,7 +378,7 @@ class GatheredRecords:
         return self.hub, self.hub_actor, self.long_source
 
     def search_url(self, number: int) -> str:
-        return f"{reverse('search:results')}?{urlencode({'q': _storable(self.joined(number))})}"
+        return f"{reverse('reader:search')}?{urlencode({'q': _storable(self.joined(number))})}"
 
 
 def _anchored(source: Source, quote: str, **fields) -> Claim:
@@ -486,8 +486,8 @@ def gathered_page_urls(gathered: GatheredRecords) -> list[tuple[str, str]]:
     """(who looks, URL) for every page the browser loads: a few pages with every batch, then one per batch."""
     contradiction_pages = -(-(len(gathered.propositions) + 1) // 20)
     return [
-        ("reader", reverse("claims:home")),
-        *(("reader", f"{reverse('claims:contradictions')}?page={page}") for page in range(1, contradiction_pages + 1)),
+        ("reader", reverse("reader:home")),
+        *(("reader", f"{reverse('reader:contradictions')}?page={page}") for page in range(1, contradiction_pages + 1)),
         ("reader", gathered.hub.get_absolute_url()),
         ("reader", gathered.hub_actor.get_absolute_url()),
         ("reader", gathered.long_source.get_absolute_url()),

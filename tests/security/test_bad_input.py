@@ -130,26 +130,26 @@ class QueryStringTests(BadInputTestCase):
         """(who, url name, args, query string, expected status)."""
         source = [self.source.pk]
         return [
-            ("reader", "search:results", [], f"q={NUL}", 200),
-            ("reader", "search:results", [], f"q=Taliban{NUL}shelter", 200),
-            ("reader", "search:results", [], f"q={BAD_UTF8}", 400),
-            ("reader", "search:results", [], "q=" + "Taliban+" * 2000, 200),
-            ("reader", "search:results", [], "q=Taliban&page=abc", 200),
-            ("reader", "search:results", [], f"q=Taliban&page={HUGE}", 200),
+            ("reader", "reader:search", [], f"q={NUL}", 200),
+            ("reader", "reader:search", [], f"q=Taliban{NUL}shelter", 200),
+            ("reader", "reader:search", [], f"q={BAD_UTF8}", 400),
+            ("reader", "reader:search", [], "q=" + "Taliban+" * 2000, 200),
+            ("reader", "reader:search", [], "q=Taliban&page=abc", 200),
+            ("reader", "reader:search", [], f"q=Taliban&page={HUGE}", 200),
             # Parameters a page does not read are dropped before it (one cache entry per page as it reads it).
-            ("reader", "search:results", [], f"q=Taliban&utm_source={NUL}&fbclid={HUGE}", 200),
-            ("reader", "claims:contradictions", [], f"utm_source=a&sort=claims&utm_source={NUL}", 200),
-            ("reader", "claims:home", [], f"utm_source={BAD_UTF8}", 400),  # still refused: not valid text
-            ("reader", "claims:contradictions", [], "page=abc", 200),
-            ("reader", "claims:contradictions", [], "page=-1", 200),
-            ("reader", "claims:contradictions", [], f"page={HUGE}", 200),
-            ("reader", "claims:contradictions", [], f"page={NUL}", 200),
-            ("reader", "claims:contradictions", [], f"actor={NUL}", 200),
-            ("reader", "claims:contradictions", [], f"actor={BAD_UTF8}&source={BAD_UTF8}", 400),
-            ("reader", "claims:contradictions", [], f"source={HUGE}", 200),
-            ("reader", "claims:contradictions", [], f"q={NUL}&sort={NUL}", 200),
-            ("reader", "claims:home", [], f"page={NUL}&q={BAD_UTF8}", 400),
-            ("reader", "sources:detail", source, f"page={HUGE}&claim={NUL}", 200),
+            ("reader", "reader:search", [], f"q=Taliban&utm_source={NUL}&fbclid={HUGE}", 200),
+            ("reader", "reader:contradictions", [], f"utm_source=a&sort=claims&utm_source={NUL}", 200),
+            ("reader", "reader:home", [], f"utm_source={BAD_UTF8}", 400),  # still refused: not valid text
+            ("reader", "reader:contradictions", [], "page=abc", 200),
+            ("reader", "reader:contradictions", [], "page=-1", 200),
+            ("reader", "reader:contradictions", [], f"page={HUGE}", 200),
+            ("reader", "reader:contradictions", [], f"page={NUL}", 200),
+            ("reader", "reader:contradictions", [], f"actor={NUL}", 200),
+            ("reader", "reader:contradictions", [], f"actor={BAD_UTF8}&source={BAD_UTF8}", 400),
+            ("reader", "reader:contradictions", [], f"source={HUGE}", 200),
+            ("reader", "reader:contradictions", [], f"q={NUL}&sort={NUL}", 200),
+            ("reader", "reader:home", [], f"page={NUL}&q={BAD_UTF8}", 400),
+            ("reader", "reader:source", source, f"page={HUGE}&claim={NUL}", 200),
             ("analyst", "desk:actor_suggestions", [], f"claimant={NUL}", 200),
             ("analyst", "desk:actor_suggestions", [], f"claimant=Tali{NUL}ban", 200),
             ("analyst", "desk:actor_suggestions", [], f"field=reported_by&reported_by=Pa{NUL}k", 200),
@@ -158,12 +158,12 @@ class QueryStringTests(BadInputTestCase):
             ("analyst", "desk:proposition_suggestions", [], f"field=statement&statement=Zq{NUL}zq", 200),
             ("analyst", "desk:similar_claims", [], f"paraphrase=Zq{NUL}zq", 200),
             ("analyst", "desk:propositions", [], f"q=Zq{NUL}zq", 200),
-            ("reader", "search:results", [], f"q=Zq{NUL}zq", 200),
+            ("reader", "reader:search", [], f"q=Zq{NUL}zq", 200),
             ("analyst", "desk:similar_claims", [], f"paraphrase=Taliban+shel{NUL}ter+TTP", 200),
             ("analyst", "desk:propositions", [], f"q=Tali{NUL}ban", 200),
             ("analyst", "desk:anchor_preview", source, f"quote=Tali{NUL}ban&prefix=a{NUL}b&suffix={NUL}{NUL}", 200),
-            ("reader", "claims:contradictions", [], f"actor=Tali{NUL}ban&source=Sam{NUL}ple", 200),
-            ("reader", "search:results", [], f"q=%22Tali{NUL}ban%22+-TTP+OR", 200),
+            ("reader", "reader:contradictions", [], f"actor=Tali{NUL}ban&source=Sam{NUL}ple", 200),
+            ("reader", "reader:search", [], f"q=%22Tali{NUL}ban%22+-TTP+OR", 200),
             ("analyst", "desk:actor_suggestions", [], f"field={NUL}&{NUL}=x", 404),  # no such field
             ("analyst", "desk:actor_suggestions", [], f"claimant={BAD_UTF8}", 400),
             ("analyst", "desk:proposition_suggestions", [], f"proposition={NUL}&exclude={NUL}", 200),
@@ -200,12 +200,12 @@ class QueryStringTests(BadInputTestCase):
             ),
             ("analyst", "desk:claim_new", source, f"quote={BAD_UTF8}&start={HUGE}", 400),
             # Digits that are not ASCII, and numbers beyond the id column, name no record.
-            ("reader", "claims:contradictions", [], f"source={SUPERSCRIPT_TWO}", 200),
-            ("reader", "claims:contradictions", [], f"source={ARABIC_TWELVE}", 200),
-            ("reader", "claims:contradictions", [], f"source={HUGER}&actor={SUPERSCRIPT_TWO}", 200),
-            ("reader", "claims:contradictions", [], f"year={SUPERSCRIPT_TWO}&page={SUPERSCRIPT_TWO}", 200),
-            ("reader", "search:results", [], f"q=Taliban&page={SUPERSCRIPT_TWO}", 200),
-            ("reader", "sources:detail", source, f"page={SUPERSCRIPT_TWO}", 200),
+            ("reader", "reader:contradictions", [], f"source={SUPERSCRIPT_TWO}", 200),
+            ("reader", "reader:contradictions", [], f"source={ARABIC_TWELVE}", 200),
+            ("reader", "reader:contradictions", [], f"source={HUGER}&actor={SUPERSCRIPT_TWO}", 200),
+            ("reader", "reader:contradictions", [], f"year={SUPERSCRIPT_TWO}&page={SUPERSCRIPT_TWO}", 200),
+            ("reader", "reader:search", [], f"q=Taliban&page={SUPERSCRIPT_TWO}", 200),
+            ("reader", "reader:source", source, f"page={SUPERSCRIPT_TWO}", 200),
             ("analyst", "desk:anchor_preview", source, f"quote=Taliban&start={SUPERSCRIPT_TWO}", 200),
             ("analyst", "desk:anchor_preview", source, f"quote=Taliban&start={HUGER}", 200),
             ("analyst", "desk:claim_new", source, f"quote=Taliban&start={SUPERSCRIPT_TWO}", 200),
@@ -404,7 +404,7 @@ class InvalidUtf8FormTests(BadInputTestCase):
         self.assertEqual(Source.objects.latest("pk").title, "Kabul رپورت")
 
     def test_an_address_parameter_that_is_not_utf8_is_refused_on_public_pages(self):
-        response = Client().get(reverse("search:results"), QUERY_STRING="q=Kabul%ff")
+        response = Client().get(reverse("reader:search"), QUERY_STRING="q=Kabul%ff")
         self.assertContains(response, "The address has a parameter “q”", status_code=400)
         self.assertContains(response, "Error 400", status_code=400)
 
@@ -571,22 +571,20 @@ class NonTextCharsetTests(BadInputTestCase):
         return int(statuses[0].split()[0])
 
     def test_a_page_requested_with_a_non_text_charset_is_refused(self):
-        paths = [(reverse("search:results"), "q=Taliban"), (reverse("claims:contradictions"), "source=1&page=2")]
+        paths = [(reverse("reader:search"), "q=Taliban"), (reverse("reader:contradictions"), "source=1&page=2")]
         got = {
             f"{path}?{query} {codec}": self.wsgi_get(path, query, f"text/plain; charset={codec}")
             for path, query in paths
             for codec in NON_TEXT_CODECS
         }
         self.assertEqual(got, dict.fromkeys(got, 400))
-        self.assertEqual(self.wsgi_get(reverse("search:results"), "q=Taliban", "text/plain; charset=utf-8"), 200)
+        self.assertEqual(self.wsgi_get(reverse("reader:search"), "q=Taliban", "text/plain; charset=utf-8"), 200)
 
     def test_text_encodings_and_unknown_labels_are_still_read(self):
-        response = client_for().get(
-            reverse("search:results") + "?q=Taliban", CONTENT_TYPE="text/plain; charset=latin-1"
-        )
+        response = client_for().get(reverse("reader:search") + "?q=Taliban", CONTENT_TYPE="text/plain; charset=latin-1")
         self.assertEqual(response.status_code, 200)
         response = client_for().get(
-            reverse("search:results") + "?q=Taliban", CONTENT_TYPE="text/plain; charset=no-such-codec"
+            reverse("reader:search") + "?q=Taliban", CONTENT_TYPE="text/plain; charset=no-such-codec"
         )
         self.assertEqual(response.status_code, 200)
 
@@ -636,7 +634,7 @@ class HostileHeaderTests(BadInputTestCase):
 
     def rows(self):
         """(who, method, path, headers, expected status)."""
-        home, login, board = reverse("claims:home"), reverse("login"), reverse("desk:propositions")
+        home, login, board = reverse("reader:home"), reverse("login"), reverse("desk:propositions")
         return [
             ("reader", "get", home, {"HTTP_HOST": "evil.com"}, 400),
             ("reader", "get", self.contradiction.get_absolute_url(), {"HTTP_HOST": "evil.com:8000"}, 400),

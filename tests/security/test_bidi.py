@@ -38,7 +38,7 @@ class BidiTestCase(BaseTestCase):
 
     def assert_no_controls(self, response):
         # JSON-LD is data for machines, as the .json export is: it keeps the stored value. The
-        # passage markers' aria-labels are built in claims/templatetags/source_text.py.
+        # passage markers' aria-labels are built in reader/templatetags/source_text.py.
         content = re.sub(
             r'<script type="application/ld\+json">.*?</script>|aria-label="[^"]*"',
             "",
@@ -63,9 +63,9 @@ class PublicPageTests(BidiTestCase):
         urls = [
             self.proposition.get_absolute_url(),
             self.pakistan.get_absolute_url(),
-            reverse("sources:detail", args=[self.source.pk]),
-            reverse("claims:contradictions"),
-            reverse("claims:home"),
+            reverse("reader:source", args=[self.source.pk]),
+            reverse("reader:contradictions"),
+            reverse("reader:home"),
         ]
         for url in urls:
             response = self.get(url)
@@ -75,15 +75,15 @@ class PublicPageTests(BidiTestCase):
         self.assertContains(self.get(self.pakistan.get_absolute_url()), "<title>Government of natsikaP: claims")
 
     def test_the_title_and_the_filter_options_are_stripped(self):
-        response = self.get(reverse("sources:detail", args=[self.source.pk]))
+        response = self.get(reverse("reader:source", args=[self.source.pk]))
         self.assertContains(response, "<title>Sample report — source")
         self.assertContains(response, "<bdi>Sample report</bdi>")
-        self.assertContains(self.get(reverse("claims:contradictions")), '<option value="Sample report">')
+        self.assertContains(self.get(reverse("reader:contradictions")), '<option value="Sample report">')
 
     def test_quotes_and_source_text_are_not_changed(self):
         text = "KABUL – Pakistan claims " + RLO + "that the Taliban"
         Source.objects.filter(pk=self.source.pk).update(text=text + self.source.text[len(text) :])
-        response = self.get(reverse("sources:detail", args=[self.source.pk]))
+        response = self.get(reverse("reader:source", args=[self.source.pk]))
         self.assertIn(RLO, response.content.decode())
 
 

@@ -41,7 +41,7 @@ class CspTestCase(BaseTestCase):
         """Inline scripts need the header's per-request nonce; scripts from files need our own origin.
 
         Pages cached for anonymous readers are shared, so they carry no nonce
-        (see claims.caching) and must not need one.
+        (see reader.caching) and must not need one.
         """
         nonces = [NONCE.fullmatch(value).group(1) for value in policy["script-src"] if NONCE.fullmatch(value)]
         self.assertEqual(len(nonces), 1 if nonce_expected else 0)
@@ -61,7 +61,7 @@ class CspTestCase(BaseTestCase):
 
 class PublicPageCspTests(CspTestCase):
     def test_the_home_page_has_the_strict_policy(self):
-        policy, html = self.get_policy(reverse("claims:home"))
+        policy, html = self.get_policy(reverse("reader:home"))
 
         self.assert_strict(policy)
         self.assert_scripts_are_allowed(policy, html, nonce_expected=False)
@@ -69,7 +69,7 @@ class PublicPageCspTests(CspTestCase):
     def test_the_home_page_of_a_logged_in_user_is_nonce_based(self):
         self.client.force_login(self.analyst)
 
-        policy, html = self.get_policy(reverse("claims:home"))
+        policy, html = self.get_policy(reverse("reader:home"))
 
         self.assert_strict(policy)
         self.assert_scripts_are_allowed(policy, html, nonce_expected=True)
@@ -123,7 +123,7 @@ class PublicPageCspTests(CspTestCase):
         self.assert_strict(policy)
 
     def test_a_refused_method_has_the_strict_policy(self):
-        response = self.client.post(reverse("claims:home"))
+        response = self.client.post(reverse("reader:home"))
 
         self.assertEqual(response.status_code, 405)
         self.assert_strict(parse_policy(response.headers["Content-Security-Policy"]))
@@ -161,7 +161,7 @@ class AdminCspTests(CspTestCase):
 
 class OtherHeaderTests(CspTestCase):
     def test_framing_is_refused_by_the_older_header_too(self):
-        response = self.client.get(reverse("claims:home"))
+        response = self.client.get(reverse("reader:home"))
 
         self.assertEqual(response.headers["X-Frame-Options"], "DENY")
         self.assertEqual(response.headers["X-Content-Type-Options"], "nosniff")

@@ -28,7 +28,7 @@ class PermissionsPolicyTests(BaseTestCase):
         client = Client(raise_request_exception=False)
         self.client.force_login(self.analyst)
         responses = {
-            "public page": client.get(reverse("claims:home")),
+            "public page": client.get(reverse("reader:home")),
             "not found": client.get("/no-such-page/"),
             "login": client.get(reverse("login")),
             "admin": self.client.get(reverse("admin:index")),
@@ -43,9 +43,9 @@ class PermissionsPolicyTests(BaseTestCase):
                 self.assertEqual({feature: policy.get(feature) for feature in DENIED}, dict.fromkeys(DENIED, "()"))
 
     def test_a_cached_page_carries_it_too(self):
-        self.client.get(reverse("claims:home"))
+        self.client.get(reverse("reader:home"))
 
-        response = self.client.get(reverse("claims:home"))
+        response = self.client.get(reverse("reader:home"))
 
         self.assertTrue(response.has_header("ETag"))
         self.assertEqual(features(response["Permissions-Policy"])["camera"], "()")
@@ -92,19 +92,19 @@ class DisallowedHostTests(BaseTestCase):
         self.client = Client(raise_request_exception=False)
 
     def test_a_host_we_do_not_serve_gets_400_not_500(self):
-        response = self.client.get(reverse("claims:home"), HTTP_HOST="evil.com")
+        response = self.client.get(reverse("reader:home"), HTTP_HOST="evil.com")
 
         self.assertEqual(response.status_code, 400)
         self.assertTemplateUsed(response, "400.html")
         self.assertContains(response, "This request could not be read", status_code=400)
 
     def test_the_400_page_names_no_host(self):
-        response = self.client.get(reverse("claims:home"), HTTP_HOST="evil.com")
+        response = self.client.get(reverse("reader:home"), HTTP_HOST="evil.com")
 
         self.assertNotContains(response, "evil.com", status_code=400)
         self.assertNotContains(response, "og:image", status_code=400)
 
     def test_other_pages_still_link_their_card_with_our_host(self):
-        response = self.client.get(reverse("claims:home"))
+        response = self.client.get(reverse("reader:home"))
 
         self.assertContains(response, '<meta property="og:image" content="http://testserver/static/')

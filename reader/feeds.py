@@ -58,7 +58,7 @@ class LatestPublicFeed(Feed):
         return tag_uri("feed")
 
     def link(self):
-        return reverse("claims:home")
+        return reverse("reader:home")
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.models import Actor, Claim, Proposition, Stance
-from claims.public_json import actor_json, claim_json, source_json
+from reader.public_json import actor_json, claim_json, source_json
 from sources.models import Source
 
 

@@ -14,9 +14,9 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 
-from claims.caching import cached_between_withdrawals, cached_for_scope
 from claims.models import Actor, Claim, Proposition, ReviewState, Side, Stance
 from config.middleware import parse_id
+from reader.caching import cached_between_withdrawals, cached_for_scope
 from sources.models import Source
 
 OPPOSING_SIDES = {Side.SUPPORTS: Side.DISPUTES, Side.DISPUTES: Side.SUPPORTS}
@@ -89,7 +89,7 @@ class ContradictionPage:
     """What a contradiction page shows, read from the database on first use.
 
     The claims side by side are a fragment kept for the proposition's scope
-    (claims.caching.scope_token), the related contradictions one kept for the
+    (reader.caching.scope_token), the related contradictions one kept for the
     public data generation: after an approval elsewhere only the latter is read
     again, from the claimants and sources of the claims alone.
     """
@@ -351,7 +351,7 @@ class ActorPage:
     continue on the next page; its opponents are shown where it ends.
 
     The template keeps the part below the header in a fragment cache for the
-    actor's scope (claims.caching.scope_token), so a request runs these queries
+    actor's scope (reader.caching.scope_token), so a request runs these queries
     only when something was approved that this page shows, or withdrawn. The
     number of pages is kept for the scope too, for the title.
     """

@@ -1,7 +1,7 @@
-"""The public reader pages: home, contradictions, one contradiction (HTML and JSON), actors.
+"""The pages readers see: home, contradictions, one contradiction (HTML and JSON), actors, sources, search.
 
-Every page shows approved records only (see claims.public) and is cached for
-anonymous readers (see claims.caching). For everyone else, the part of each
+Every page shows approved records only (see reader.public) and is cached for
+anonymous readers (see reader.caching). For everyone else, the part of each
 page that is the same for every reader is a fragment kept per public data
 generation: what it shows is passed to the template as lazy objects, read from
 the database only when the fragment has to be rendered.
@@ -16,13 +16,17 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from claims import public
-from claims.caching import cached_for_scope, cached_public_page, fragment_cache_context, scope_token
 from claims.models import Actor, Proposition
-from claims.public_json import contradiction_json, contradiction_json_ld
+from reader import public
+from reader.caching import cached_for_scope, cached_public_page, fragment_cache_context, scope_token
+from reader.public_json import contradiction_json, contradiction_json_ld
+from search.forms import SearchForm
+from search.query import cached_find, load_results, parse_query
+from sources.models import Source
 
 CONTRADICTIONS_PER_PAGE = 20
 LATEST_ON_HOME = 8
+RESULTS_PER_PAGE = 20
 
 
 def _get_public_proposition(slug: str) -> Proposition:
@@ -45,7 +49,7 @@ def home(request):
         "counts": SimpleLazyObject(public.counts),
         **fragment_cache_context(),
     }
-    return render(request, "claims/home.html", context)
+    return render(request, "reader/home.html", context)
 
 
 def _contradictions_page(form, number):
@@ -63,7 +67,7 @@ def contradiction_list(request):
         "page": SimpleLazyObject(lambda: _contradictions_page(form, request.GET.get("page"))),
         **fragment_cache_context(),
     }
-    template = "claims/contradiction_list.html#results" if request.htmx else "claims/contradiction_list.html"
+    template = "reader/contradiction_list.html#results" if request.htmx else "reader/contradiction_list.html"
     return render(request, template, context)
 
 
@@ -93,7 +97,7 @@ def contradiction(request, slug):
         **cached_for_scope(f"contradiction-head:{_site(request)}", "proposition", proposition.pk, head),
         **fragment_cache_context(),
     }
-    return render(request, "claims/contradiction.html", context)
+    return render(request, "reader/contradiction.html", context)
 
 
 @require_safe
@@ -117,4 +121,36 @@ def actor(request, slug):
         "scope": scope_token("actor", actor.pk),
         **fragment_cache_context(),
     }
-    return render(request, "claims/actor.html", context)
+    return render(request, "reader/actor.html", context)
+
+
+@require_safe
+@cached_public_page
+def source(request, pk):
+    """The source text with its public claims highlighted: a fragment kept for the source's scope."""
+    source = get_object_or_404(Source.objects.public(), pk=pk)
+    claims = SimpleLazyObject(lambda: public.source_claims(source))
+    context = {
+        "source": source,
+        "claims": claims,
+        "claim_count": cached_for_scope("source-claim-count", "source", source.pk, lambda: len(claims)),
+        "scope": scope_token("source", source.pk),
+        **fragment_cache_context(),
+    }
+    return render(request, "reader/source.html", context)
+
+
+@require_safe
+@cached_public_page(reads=("q", "page"))
+def search(request):
+    form = SearchForm(request.GET)
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    query = parse_query(text)
+    found = cached_find(text)
+    page = Paginator(found.hits, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"form": form, "query": text, "parsed": query, "every_term": found.every_term, "page": page}
+    context["has_terms"] = bool(query)
+    # Read only when the results fragment (kept per public data generation) has to be rendered.
+    context["results"] = SimpleLazyObject(lambda: load_results(page.object_list))
+    context |= fragment_cache_context()
+    return render(request, "reader/search.html", context)

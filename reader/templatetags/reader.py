@@ -7,11 +7,10 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.roles import is_analyst, is_reviewer
+from reader.timeline import SIDE_SYMBOLS
 from sources.dates import iso_partial_date
 
 register = template.Library()
-
-SIDE_SYMBOLS = {"supports": "✓", "disputes": "✗", "qualifies": "~"}
 
 # As django.utils.html.json_script: nothing in the data can close the element.
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}

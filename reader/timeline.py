@@ -19,14 +19,10 @@ with it, so the ticks stay true to the markers.
 import bisect
 import calendar
 import datetime
-from dataclasses import dataclass
-
-from django import template
+from dataclasses import dataclass, field
 
 from claims.models import Side
 from sources.dates import DatePrecision, format_partial_date, iso_partial_date
-
-register = template.Library()
 
 WIDTH = 800
 LEFT = 128  # room for the lane labels
@@ -36,8 +32,9 @@ ROW_HEIGHT = 18
 LANE_PADDING = 14
 MIN_GAP = 16  # markers closer than this (in px) go on separate rows
 MAX_TICKS = 8
-SIDE_LABELS = {Side.SUPPORTS: "✓ Supports", Side.DISPUTES: "✗ Disputes", Side.QUALIFIES: "~ Qualifies"}
+# The one place a side's symbol is written: pages show it beside the side's colour and shape.
 SIDE_SYMBOLS = {Side.SUPPORTS: "✓", Side.DISPUTES: "✗", Side.QUALIFIES: "~"}
+SIDE_LABELS = {side: f"{SIDE_SYMBOLS[side]} {side.name.title()}" for side in Side}
 
 # The narrow drawing is as wide as a phone's column of text, so that it is drawn at about its own size.
 DOWN_WIDTH = 360
@@ -161,6 +158,55 @@ class Row(Shape):
         return self.y + DOWN_LINE * len(self.lines)
 
 
+@dataclass
+class AcrossTick:
+    x: float
+    label: str
+
+
+@dataclass
+class DownTick:
+    y: float
+    label: str
+
+
+@dataclass
+class DownChart:
+    """The narrow drawing: time runs down the page."""
+
+    width: float
+    height: float
+    rows: list[Row]
+    legend: list[LegendEntry]
+    axis_x: float
+    top: float
+    column_top: float
+    head_y: float
+    grid_right: float
+    ticks: list[DownTick]
+
+
+@dataclass
+class Timeline:
+    """Both drawings of a contradiction's claims, and the claims that have no known date.
+
+    With no dated claim, ``lanes`` is empty and only ``undated`` means anything.
+    """
+
+    lanes: list[Lane]
+    undated: list
+    width: float = WIDTH
+    height: float = 0
+    left: float = LEFT
+    right: float = WIDTH - RIGHT
+    axis_y: float = AXIS_HEIGHT
+    ticks: list[AcrossTick] = field(default_factory=list)
+    first: datetime.date | None = None
+    last: datetime.date | None = None
+    dated: list[Marker] = field(default_factory=list)
+    down: DownChart | None = None
+
+
 def asserted_range(claim) -> tuple[datetime.date, datetime.date] | None:
     """The days a claim may have been asserted on, or None when the date is unknown."""
     date, precision = claim.asserted_on, claim.asserted_precision
@@ -210,7 +256,7 @@ def _ticks(first: datetime.date, last: datetime.date) -> list[tuple[datetime.dat
             ticks.append((tick, label))
 
 
-def _layout_down(shown: list[Lane], first: datetime.date, last: datetime.date) -> dict:
+def _layout_down(shown: list[Lane], first: datetime.date, last: datetime.date) -> DownChart:
     """The narrow drawing: time runs down, each claim on its own row (see the module's docstring)."""
     label_x = DOWN_AXIS_X + 6 + DOWN_COLUMN * len(shown) + 12
     label_chars = int((DOWN_WIDTH - label_x - 4) / DOWN_CHAR_WIDTH)
@@ -258,25 +304,25 @@ def _layout_down(shown: list[Lane], first: datetime.date, last: datetime.date) -
         half = ((row.marker.end - row.marker.start).days + 1) * scale / 2
         row.y1, row.y2 = row.y - half, row.y + half
     height = max(rows[-1].y + rows[-1].height, y_of(days(last))) + 4
-    return {
-        "width": DOWN_WIDTH,
-        "height": height,
-        "rows": rows,
-        "legend": [LegendEntry(lane, 10 + DOWN_LEGEND_ITEM * n, 14) for n, lane in enumerate(shown)],
-        "axis_x": DOWN_AXIS_X,
-        "top": DOWN_TOP,
-        "column_top": DOWN_TOP - 24,
-        "head_y": DOWN_TOP - 11,
-        "grid_right": label_x - 6,
-        "ticks": [
-            {"y": y, "label": label}
+    return DownChart(
+        width=DOWN_WIDTH,
+        height=height,
+        rows=rows,
+        legend=[LegendEntry(lane, 10 + DOWN_LEGEND_ITEM * n, 14) for n, lane in enumerate(shown)],
+        axis_x=DOWN_AXIS_X,
+        top=DOWN_TOP,
+        column_top=DOWN_TOP - 24,
+        head_y=DOWN_TOP - 11,
+        grid_right=label_x - 6,
+        ticks=[
+            DownTick(y, label)
             for y, label in ((y_of(days(date)), label) for date, label in _ticks(first, last))
             if DOWN_TOP <= y <= height
         ],
-    }
+    )
 
 
-def layout(stances) -> dict:
+def layout(stances) -> Timeline:
     """Place the dated claims of ``stances``; list the undated ones."""
     lanes = {side: Lane(side, SIDE_LABELS[side], []) for side in Side}
     undated = []
@@ -288,7 +334,7 @@ def layout(stances) -> dict:
             lanes[Side(stance.side)].markers.append(Marker(stance, *dates))
     markers = [m for lane in lanes.values() for m in lane.markers]
     if not markers:
-        return {"undated": undated, "lanes": []}
+        return Timeline(lanes=[], undated=undated)
 
     first, last = min(m.start for m in markers), max(m.end for m in markers)
     if (last - first).days < 60:  # a single day or month would fill the width
@@ -316,22 +362,13 @@ def layout(stances) -> dict:
         for marker in lane.markers:
             marker.y = lane.top + LANE_PADDING + ROW_HEIGHT * (marker.row + 0.5)
         top += lane.height
-    return {
-        "lanes": shown,
-        "undated": undated,
-        "width": WIDTH,
-        "height": top + 4,
-        "left": LEFT,
-        "right": WIDTH - RIGHT,
-        "axis_y": AXIS_HEIGHT,
-        "ticks": [{"x": x_of(date), "label": label} for date, label in _ticks(first, last)],
-        "first": first,
-        "last": last,
-        "dated": sorted(markers, key=lambda m: (m.start, m.end)),
-        "down": _layout_down(shown, first, last),
-    }
-
-
-@register.inclusion_tag("claims/_timeline.html")
-def claims_timeline(stances):
-    return layout(stances)
+    return Timeline(
+        lanes=shown,
+        undated=undated,
+        height=top + 4,
+        ticks=[AcrossTick(x_of(date), label) for date, label in _ticks(first, last)],
+        first=first,
+        last=last,
+        dated=sorted(markers, key=lambda m: (m.start, m.end)),
+        down=_layout_down(shown, first, last),
+    )

@@ -1,11 +1,11 @@
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from claims import views
-from claims.caching import cached_public_page
-from claims.feeds import LatestPublicFeed
+from reader import views
+from reader.caching import cached_public_page
+from reader.feeds import LatestPublicFeed
 
-app_name = "claims"
+app_name = "reader"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,5 +13,7 @@ urlpatterns = [
     path("contradictions/<slug:slug>.json", views.contradiction_data, name="contradiction_json"),
     path("contradictions/<slug:slug>/", views.contradiction, name="contradiction"),
     path("actors/<slug:slug>/", views.actor, name="actor"),
+    path("sources/<int:pk>/", views.source, name="source"),
+    path("search/", views.search, name="search"),
     path("feed/", require_safe(cached_public_page(LatestPublicFeed(), shared=True)), name="feed"),
 ]
