@@ -33,6 +33,7 @@ from claims.review import json_field_value as json_field_value
 from sources.anchoring import CONTEXT_LENGTH, AnchorError, anchor_quote
 from sources.dates import DatePrecision, format_partial_date, precision_constraint_q
 from sources.models import Source
+from sources.segments import passage_in_paragraph
 
 
 def unique_slug(model, text: str, *, max_length: int = 80, exclude_pk=None) -> str:
@@ -419,15 +420,9 @@ class Claim(Reviewable):
     def quote_in_paragraph(self) -> tuple[str, str, str]:
         """The paragraph around the quote as (text before, quote, text after).
 
-        A paragraph is the text between blank lines; a quote spanning several
-        paragraphs brings them all.
+        A quote spanning several paragraphs brings them all (sources.segments).
         """
-        text = self.source.text
-        opening = text.rfind("\n\n", 0, self.start)
-        opening = 0 if opening == -1 else opening + 2
-        closing = text.find("\n\n", self.end)
-        closing = len(text) if closing == -1 else closing
-        return text[opening : self.start], text[self.start : self.end], text[self.end : closing]
+        return passage_in_paragraph(self.source.text, self.start, self.end)
 
 
 # ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""A source's text cut into runs, each covered by the same set of claims.
+"""A source's text cut into runs, each covered by the same set of claims (sources.segments).
 
 The annotate page renders each run as plain text or one ``<mark>``, so the
 rendered characters are exactly the source text's characters (offsets map 1:1,
@@ -6,9 +6,9 @@ which desk.js relies on) and overlapping claims need no nested elements.
 """
 
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from claims.models import ReviewState
+from sources.segments import cut_at_boundaries
 
 # When claims overlap, the run shows the state that needs attention first.
 _STATE_PRIORITY = [ReviewState.REJECTED, ReviewState.DRAFT, ReviewState.PENDING, ReviewState.APPROVED]
@@ -41,9 +41,9 @@ class Run:
 def highlight_runs(text: str, claims) -> list[Run]:
     """Split ``text`` at every claim boundary; ``claims`` need ``claimant`` loaded."""
     claims = [claim for claim in claims if 0 <= claim.start < claim.end <= len(text)]
-    boundaries = sorted({0, len(text), *(c.start for c in claims), *(c.end for c in claims)})
-    runs = []
-    for start, end in pairwise(boundaries):
-        covering = [claim for claim in claims if claim.start <= start and end <= claim.end]
-        runs.append(Run(text[start:end], covering, [claim for claim in covering if claim.start == start]))
-    return runs
+    return [
+        Run(
+            text[run.start : run.end], list(run.covering), [claim for claim in run.covering if claim.start == run.start]
+        )
+        for run in cut_at_boundaries(0, len(text), claims)
+    ]
