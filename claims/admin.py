@@ -195,7 +195,14 @@ class PropositionAdminForm(SluggedAdminForm):
 
 
 class ClaimAdminForm(VersionedAdminForm):
-    """Anchors the quote into the source whenever it (or the source) changes."""
+    """Anchors the quote into the source whenever it (or the source) changes.
+
+    ``self.anchor`` is the anchor found, the only anchoring of this save: the
+    instance takes its offsets, and a revision of an approved claim is
+    proposed with it (ClaimAdmin.revision_changes).
+    """
+
+    anchor = None
 
     def clean(self):
         cleaned = super().clean()
@@ -210,6 +217,7 @@ class ClaimAdminForm(VersionedAdminForm):
         except AnchorError as error:
             self.add_error("quote", str(error))
             return cleaned
+        self.anchor = anchor
         cleaned["quote"] = anchor.exact
         self.instance.start, self.instance.end = anchor.start, anchor.end
         self.instance.prefix, self.instance.suffix = anchor.prefix, anchor.suffix
@@ -413,9 +421,13 @@ class ReviewableAdmin(VersionedAdmin):
             return super().save_change(request, obj, form, fields)
         request.proposed_revision = obj.propose_revision(
             request.user,
-            {name: form.cleaned_data[name] for name in fields if name in self.model.REVISABLE_FIELDS},
+            self.revision_changes(form, fields),
             expected_version=form.cleaned_data.get("loaded_version") or obj.version,
         )
+
+    def revision_changes(self, form, fields) -> dict:
+        """What an edit of an approved record proposes, by field."""
+        return {name: form.cleaned_data[name] for name in fields if name in self.model.REVISABLE_FIELDS}
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_public else None
@@ -617,6 +629,12 @@ class ClaimAdmin(ReviewableAdmin):
         if "quote" in fields:
             fields += ["start", "end", "prefix", "suffix"]
         return fields
+
+    def revision_changes(self, form, fields) -> dict:
+        changes = super().revision_changes(form, fields)
+        if "quote" in changes and form.anchor is not None:
+            changes["quote"] = form.anchor  # anchored by the form, not again by the model
+        return changes
 
     @admin.display(description="quote", ordering="quote")
     def short_quote(self, obj):

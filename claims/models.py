@@ -30,7 +30,7 @@ from claims.review import VersionedModel as VersionedModel
 from claims.review import assign_field as assign_field
 from claims.review import display_field_value as display_field_value
 from claims.review import json_field_value as json_field_value
-from sources.anchoring import CONTEXT_LENGTH, AnchorError, anchor_quote
+from sources.anchoring import CONTEXT_LENGTH, Anchor, AnchorError, anchor_quote
 from sources.dates import DatePrecision, format_partial_date, precision_constraint_q
 from sources.models import Source
 from sources.segments import passage_in_paragraph
@@ -364,13 +364,27 @@ class Claim(Reviewable):
         return format_partial_date(self.asserted_on, self.asserted_precision)
 
     @classmethod
-    def record(cls, *, source: Source, quote: str, prefix: str = "", suffix: str = "", position=None, **fields):
-        """Anchor ``quote`` in ``source`` and create the claim as a draft.
+    def record(
+        cls,
+        *,
+        source: Source,
+        quote: str = "",
+        prefix: str = "",
+        suffix: str = "",
+        position=None,
+        anchor: Anchor | None = None,
+        **fields,
+    ):
+        """Create the claim as a draft at ``anchor``, or anchor ``quote`` in ``source`` first.
 
-        Raises sources.anchoring.AnchorError (with a message for the analyst)
-        when the quote cannot be anchored exactly once.
+        Pass the ``anchor`` a form already found (sources.anchoring.anchor_quote
+        into this source's text) and the quote is not searched for again; clean()
+        still checks that the text holds the quote there. Without one, raises
+        sources.anchoring.AnchorError (with a message for the analyst) when the
+        quote cannot be anchored exactly once.
         """
-        anchor = anchor_quote(source.text, quote, prefix=prefix, suffix=suffix, position=position)
+        if anchor is None:
+            anchor = anchor_quote(source.text, quote, prefix=prefix, suffix=suffix, position=position)
         claim = cls(
             source=source,
             quote=anchor.exact,
@@ -406,12 +420,20 @@ class Claim(Reviewable):
             proposition.refresh_public_counts()
 
     def prepare_revision(self, changes: dict) -> dict:
-        """A changed quote is anchored again into the same source, near where it was."""
+        """A changed quote brings its anchor into the same source.
+
+        ``changes["quote"]`` is either the Anchor a form already found in this
+        source's text (used as it is; the revision's full_clean checks that the
+        text holds the quote there) or the quote's text, anchored here near
+        where the quote was.
+        """
         if "quote" in changes:
-            try:
-                anchor = anchor_quote(self.source.text, changes["quote"], position=self.start)
-            except AnchorError as error:
-                raise ValidationError({"quote": str(error)}) from None
+            anchor = changes["quote"]
+            if not isinstance(anchor, Anchor):
+                try:
+                    anchor = anchor_quote(self.source.text, anchor, position=self.start)
+                except AnchorError as error:
+                    raise ValidationError({"quote": str(error)}) from None
             changes.update(
                 quote=anchor.exact, start=anchor.start, end=anchor.end, prefix=anchor.prefix, suffix=anchor.suffix
             )

@@ -216,6 +216,7 @@ class ClaimFieldsForm(BidiControlsStrippedMixin, forms.Form):
         return anchor, ""
 
     def clean(self):
+        """Anchor the quote (``self.anchor``, the one anchoring of this save) and resolve the actors."""
         cleaned = super().clean()
         if "quote" in cleaned:
             try:
@@ -323,16 +324,7 @@ class NewClaimForm(ClaimFieldsForm):
     @transaction.atomic
     def save(self, *, user) -> Claim:
         """Record the claim (and any new actors, proposition and the stance) as drafts."""
-        anchor = self.anchor
-        claim = Claim.record(
-            source=self.source,
-            quote=anchor.exact,
-            prefix=anchor.prefix,
-            suffix=anchor.suffix,
-            position=anchor.start,
-            created_by=user,
-            **self.claim_fields(user),
-        )
+        claim = Claim.record(source=self.source, anchor=self.anchor, created_by=user, **self.claim_fields(user))
         proposition = self.cleaned_data.get("proposition_record")
         if proposition is not None:
             if proposition.pk is None:
@@ -502,7 +494,7 @@ class ClaimRevisionForm(ClaimEditForm):
 
     def changes(self, user) -> dict:
         """The proposed values (a new actor named here is created now; the rest waits for review)."""
-        return {"quote": self.anchor.exact, **self.claim_fields(user)}
+        return {"quote": self.anchor, **self.claim_fields(user)}  # anchored by clean(), not again by the model
 
 
 class PropositionRevisionForm(PropositionEditForm):

@@ -1,6 +1,7 @@
 """Annotating a source: the highlighted text, recording and editing claims, anchoring, submitting."""
 
 import datetime
+from unittest import mock
 
 from django.urls import reverse
 
@@ -96,6 +97,12 @@ class RecordClaimTests(DeskTestCase):
         self.assertEqual(claim.source.text[claim.start : claim.end], SPOKESMAN)
         self.assertEqual((claim.asserted_on, claim.asserted_precision), (datetime.date(2022, 12, 23), "day"))
         self.assertEqual(claim.created_by, self.analyst)
+
+    def test_the_quote_is_anchored_once_by_the_form_not_again_by_the_model(self):
+        with mock.patch("claims.models.anchor_quote", side_effect=AssertionError("anchored twice")):
+            self.post()
+        claim = Claim.objects.get(quote=SPOKESMAN)
+        self.assertEqual(claim.source.text[claim.start : claim.end], SPOKESMAN)
 
     def test_over_htmx_it_swaps_in_a_fresh_panel_the_new_highlight_and_the_list(self):
         response = self.post(headers=htmx_target("claim-panel"))

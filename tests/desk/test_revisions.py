@@ -1,5 +1,7 @@
 """Proposing changes to approved claims, stances and propositions: revisions a reviewer approves."""
 
+from unittest import mock
+
 from django.urls import reverse
 from django.utils.html import strip_tags
 
@@ -106,6 +108,13 @@ class ClaimRevisionTests(DeskTestCase):
         response = self.client.post(self.url, self.data(quote="not in the text at all"), **HTMX)
         self.assertContains(response, "not in the source text", status_code=422)
         self.assertIsNone(self.public.pending_revision())
+
+    def test_a_changed_quote_is_anchored_once_by_the_form_not_again_by_the_model(self):
+        quote = "providing shelter for TTP members"
+        with mock.patch("claims.models.anchor_quote", side_effect=AssertionError("anchored twice")):
+            self.client.post(self.url, self.data(quote=quote, start=self.public.start + len("the Taliban is ")))
+        changes = self.public.pending_revision().changes
+        self.assertEqual((changes["quote"], changes["start"]), (quote, self.source.text.index(quote)))
 
     def test_a_change_that_changes_nothing_is_refused(self):
         response = self.client.post(self.url, self.data(paraphrase=self.public.paraphrase), **HTMX)

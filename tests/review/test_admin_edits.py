@@ -1,5 +1,7 @@
 """Editing in the admin: drafts in place with history, approved records through revisions, anchors kept true."""
 
+from unittest import mock
+
 from django.urls import reverse
 
 from claims.models import Actor, Claim, FieldChange, Proposition, ReviewState, Revision
@@ -101,6 +103,16 @@ class ReviewedRecordEditTests(BaseTestCase):
         self.assertContains(response, "wait for review as revision")
         self.assertEqual(Claim.objects.get(pk=claim.pk).paraphrase, QUOTES[0])
         self.assertEqual(Revision.objects.get().changes, {"paraphrase": "Clearer paraphrase"})
+
+    def test_a_changed_quote_is_anchored_once_by_the_form_not_again_by_the_model(self):
+        claim = approve(make_claim(self.source, QUOTES[0], self.pakistan, self.analyst), self.reviewer)
+        url = reverse("admin:claims_claim_change", args=[claim.pk])
+        self.client.force_login(self.analyst)
+        data = form_data(self.client.get(url), quote=QUOTES[0][4:])
+        with mock.patch("claims.models.anchor_quote", side_effect=AssertionError("anchored twice")):
+            self.client.post(url, data)
+        changes = Revision.objects.get().changes
+        self.assertEqual((changes["quote"], changes["start"]), (QUOTES[0][4:], claim.start + 4))
 
     def test_only_revisable_fields_are_editable_on_an_approved_claim(self):
         claim = approve(make_claim(self.source, QUOTES[0], self.pakistan, self.analyst), self.reviewer)
