@@ -36,6 +36,8 @@ from django.core.serializers.python import Serializer
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from reader.caching import bump_after_bulk_writes
+
 FORMAT = "claim-tracker-dataset"
 VERSION = 1
 CHUNK_SIZE = 1000
@@ -336,6 +338,8 @@ def read_dataset(
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), [known[label] for label in loaded]):
                 cursor.execute(statement)
+        # Rows loaded raw did no cache work: every cached page and fragment is forgotten once, on commit.
+        transaction.on_commit(bump_after_bulk_writes, using=using)
     return dict(loaded)
 
 

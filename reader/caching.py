@@ -59,8 +59,9 @@ public pages need none, because every script on them is a static file allowed
 by 'self'.
 
 Logged-in readers get the part of each public page that is the same for
-everyone from fragments kept per generation (``fragment_cache_context``), so
-their request renders little more than the header around it.
+everyone from fragments kept per generation or scope (``fragment_key``, built by
+the views and rendered by the ``{% fragment %}`` tag), so their request renders
+little more than the header around it.
 
 The analysts' desk keeps fragments too, under a *desk generation*: a token
 that changes with every save or deletion of a claim, stance, proposition,
@@ -83,6 +84,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 
@@ -219,14 +221,28 @@ def cached_between_withdrawals(name: str, compute, max_age: float = GRACE_SECOND
     return value
 
 
-def fragment_cache_context() -> dict:
-    """Template context for ``{% cache fragment_timeout name ... public_generation %}``.
+def fragment_timeout() -> int:
+    """How long a template fragment is kept: not at all with DEBUG on, so an edited template shows at once."""
+    return 0 if settings.DEBUG else PAGE_TIMEOUT
 
-    A fragment is kept for the current public data generation, like a page, and
-    is shared by every reader: it must hold nothing for one user (no CSRF token,
-    nonce or navigation). With DEBUG on it is not kept, so an edited template shows at once.
+
+def fragment_key(name: str, *parts) -> str:
+    """Where a template fragment is kept: the one place fragment keys are made.
+
+    ``parts`` are everything the fragment's markup depends on, the token it is
+    valid for among them: the public data generation, a scope token or the desk
+    generation. Views build the keys and pass them to the ``{% fragment %}`` tag
+    (reader/templatetags/fragments.py), so templates never name what a fragment
+    depends on. A fragment shared by readers must hold nothing for one user (no
+    CSRF token, nonce or navigation), and must close every element it opens.
     """
-    return {"public_generation": public_generation(), "fragment_timeout": 0 if settings.DEBUG else PAGE_TIMEOUT}
+    digest = hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()
+    return f"fragment:{name}:{digest}"
+
+
+def kept_fragment(key: str, render) -> str:
+    """``render()``, kept under ``key`` (see ``fragment_key``)."""
+    return _kept(key, render, fragment_timeout())
 
 
 def bump_public_generation(*, withdrawal: bool = True) -> None:
@@ -314,13 +330,12 @@ def desk_generation() -> str:
 
 
 def desk_fragment_timeout() -> int:
-    return 0 if settings.DEBUG else PAGE_TIMEOUT
+    return fragment_timeout()
 
 
 def desk_fragment_key(name: str, *parts) -> str:
     """A cache key for a desk fragment that holds for the current desk generation only."""
-    digest = hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()
-    return f"desk-fragment:{name}:{desk_generation()}:{digest}"
+    return fragment_key(f"desk-{name}", desk_generation(), *parts)
 
 
 def cached_for_desk(name: str, *parts, compute):
@@ -332,12 +347,14 @@ def _bump_desk_generation() -> None:
     cache.set(DESK_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def desk_data_changed(**kwargs) -> None:
+def desk_data_changed(raw=False, **kwargs) -> None:
     """Forget the desk's fragments: at once, so the rest of this request sees the change, and again on commit.
 
     The second change is what makes it safe: a fragment rendered by another
     request from the data as it was before the commit is left behind.
     """
+    if raw or _bulk.active:
+        return
     _bump_desk_generation()
     transaction.on_commit(_bump_desk_generation)
 
@@ -468,7 +485,9 @@ def cached_public_page(view=None, *, shared: bool = False, reads: tuple[str, ...
     return wrapper
 
 
-def _reviewable_saved(sender, instance, created=False, update_fields=None, **kwargs):
+def _reviewable_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):
+    if raw or _bulk.active:  # a backup being loaded, or a bulk writer: one bump at its end
+        return
     # Readers see approved records only. Submitting and rejecting move between
     # states readers never see. An approval, or a record created approved, only
     # adds to what readers see; an edit of an approved record changes what they
@@ -485,12 +504,48 @@ def _reviewable_saved(sender, instance, created=False, update_fields=None, **kwa
 
 
 def _reviewable_deleted(sender, instance, **kwargs):
+    if _bulk.active:
+        return
     if instance.state == ReviewState.APPROVED:
         public_data_changed(withdrawal=True)
 
 
+class _BulkWrites(threading.local):
+    active = False
+
+
+_bulk = _BulkWrites()
+
+
+@contextmanager
+def writing_in_bulk():
+    """Write many records with no cache work per record, then forget every cached page and fragment once.
+
+    For commands that write records by the thousand (seeds, imports, the
+    benchmark's corpus): the signal handlers below do nothing in this thread
+    meanwhile. At the end, once the transaction commits, the public data
+    generation changes as for a withdrawal (so every scope with it), and so
+    does the desk generation. Loading rows raw (``loaddata``, a backup) skips
+    the handlers too, and must end with this bump as well.
+    """
+    outer = _bulk.active
+    _bulk.active = True
+    try:
+        yield
+    finally:
+        _bulk.active = outer
+    if not outer:
+        transaction.on_commit(bump_after_bulk_writes)
+
+
+def bump_after_bulk_writes() -> None:
+    """Forget every cached public page, scope and desk fragment at once (see ``writing_in_bulk``)."""
+    bump_public_generation(withdrawal=True)
+    _bump_desk_generation()
+
+
 def connect_invalidation() -> None:
-    """Bump the public and desk generations whenever a record changes (called from ClaimsConfig.ready)."""
+    """Bump the public and desk generations whenever a record changes (called from ReaderConfig.ready)."""
     from claims.models import Actor, Claim, Proposition, Revision, Stance
     from sources.models import Source
 

@@ -3,8 +3,9 @@
 Every page shows approved records only (see reader.public) and is cached for
 anonymous readers (see reader.caching). For everyone else, the part of each
 page that is the same for every reader is a fragment kept per public data
-generation: what it shows is passed to the template as lazy objects, read from
-the database only when the fragment has to be rendered.
+generation or per scope: each view makes its fragments' keys
+(``fragment_key``) and passes what they show as lazy objects, read from the
+database only when a fragment has to be rendered.
 """
 
 import hashlib
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from claims.models import Actor, Proposition
 from reader import public
-from reader.caching import cached_for_scope, cached_public_page, fragment_cache_context, scope_token
+from reader.caching import cached_for_scope, cached_public_page, fragment_key, public_generation, scope_token
 from reader.public_json import contradiction_json, contradiction_json_ld
 from search.forms import SearchForm
 from search.query import cached_find, load_results, parse_query
@@ -47,7 +48,7 @@ def home(request):
             lambda: public.attach_side_actors(Proposition.objects.contradictions()[:LATEST_ON_HOME])
         ),
         "counts": SimpleLazyObject(public.counts),
-        **fragment_cache_context(),
+        "fragments": {"home": fragment_key("home", public_generation())},
     }
     return render(request, "reader/home.html", context)
 
@@ -62,10 +63,15 @@ def _contradictions_page(form, number):
 @cached_public_page(reads=("actor", "source", "year", "sort", "page"))
 def contradiction_list(request):
     form = SimpleLazyObject(lambda: public.ContradictionFilterForm(request.GET))
+    address, generation = request.get_full_path(), public_generation()
     context = {
         "form": form,
         "page": SimpleLazyObject(lambda: _contradictions_page(form, request.GET.get("page"))),
-        **fragment_cache_context(),
+        "fragments": {
+            "title": fragment_key("contradictions-title", address, generation),
+            "page": fragment_key("contradictions", address, generation),
+            "results": fragment_key("contradictions-results", address, generation),
+        },
     }
     template = "reader/contradiction_list.html#results" if request.htmx else "reader/contradiction_list.html"
     return render(request, template, context)
@@ -87,15 +93,18 @@ def contradiction(request, slug):
         json_ld = contradiction_json_ld(proposition, page.stances, page.last_reviewed, request.build_absolute_uri)
         return {"last_reviewed": page.last_reviewed, "json_ld": json_ld}
 
+    permalink = request.build_absolute_uri(proposition.get_absolute_url())
     context = {
         "proposition": proposition,
-        "permalink": request.build_absolute_uri(proposition.get_absolute_url()),
+        "permalink": permalink,
         "stances": SimpleLazyObject(lambda: page.stances),
         "columns": SimpleLazyObject(lambda: page.columns),
         "related": SimpleLazyObject(lambda: page.related),
-        "scope": scope,
         **cached_for_scope(f"contradiction-head:{_site(request)}", "proposition", proposition.pk, head),
-        **fragment_cache_context(),
+        "fragments": {
+            "claims": fragment_key("contradiction", proposition.pk, permalink, scope),
+            "related": fragment_key("contradiction-related", proposition.pk, public_generation()),
+        },
     }
     return render(request, "reader/contradiction.html", context)
 
@@ -115,11 +124,11 @@ def contradiction_data(request, slug):
 def actor(request, slug):
     actor = _get_public_actor(slug)
     actor_page = public.ActorPage(actor, request.GET.get("page"))
+    scope = scope_token("actor", actor.pk)
     context = {
         "actor": actor,
         "actor_page": actor_page,
-        "scope": scope_token("actor", actor.pk),
-        **fragment_cache_context(),
+        "fragments": {"claims": fragment_key("actor-page", actor.pk, request.get_full_path(), scope)},
     }
     return render(request, "reader/actor.html", context)
 
@@ -134,8 +143,7 @@ def source(request, pk):
         "source": source,
         "claims": claims,
         "claim_count": cached_for_scope("source-claim-count", "source", source.pk, lambda: len(claims)),
-        "scope": scope_token("source", source.pk),
-        **fragment_cache_context(),
+        "fragments": {"text": fragment_key("source", source.pk, scope_token("source", source.pk))},
     }
     return render(request, "reader/source.html", context)
 
@@ -152,5 +160,5 @@ def search(request):
     context["has_terms"] = bool(query)
     # Read only when the results fragment (kept per public data generation) has to be rendered.
     context["results"] = SimpleLazyObject(lambda: load_results(page.object_list))
-    context |= fragment_cache_context()
+    context["fragments"] = {"results": fragment_key("search-results", request.get_full_path(), public_generation())}
     return render(request, "reader/search.html", context)

@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from claims.models import Actor, Claim, Proposition, ReviewState, Stance
 from claims.roles import system_account
+from reader.caching import writing_in_bulk
 from sources.anchoring import AnchorError, anchor_quote
 from sources.dates import parse_partial_date
 from sources.models import Source
@@ -30,7 +31,8 @@ class Command(BaseCommand):
         data = self.read(path)
         texts = self.validate(data, path.parent)
         self.counts = Counter()
-        with transaction.atomic():
+        # One change of the public and desk generations at the end, instead of cache work per record.
+        with transaction.atomic(), writing_in_bulk():
             self.system = system_account()
             sources = {entry["key"]: self.load_source(entry, texts[entry["key"]]) for entry in data["sources"]}
             actors = self.load_actors(data["actors"])
