@@ -492,6 +492,11 @@ def revision_note_field():
 class ClaimRevisionForm(ClaimEditForm):
     revision_note = revision_note_field()
 
+    @classmethod
+    def for_record(cls, claim: Claim, data=None) -> "ClaimRevisionForm":
+        """The form for proposing a change to ``claim``: bound to ``data``, or filled with the approved values."""
+        return cls(data, initial=None if data is not None else cls.initial_for(claim), source=claim.source)
+
     def changes(self, user) -> dict:
         """The proposed values (a new actor named here is created now; the rest waits for review)."""
         return {"quote": self.anchor, **self.claim_fields(user)}  # anchored by clean(), not again by the model
@@ -499,6 +504,11 @@ class ClaimRevisionForm(ClaimEditForm):
 
 class PropositionRevisionForm(PropositionEditForm):
     revision_note = revision_note_field()
+
+    @classmethod
+    def for_record(cls, proposition: Proposition, data=None) -> "PropositionRevisionForm":
+        initial = None if data is not None else cls.initial_for(proposition)
+        return cls(data, initial=initial, proposition=proposition)
 
     def changes(self, user) -> dict:
         return {"statement": self.cleaned_data["statement"], "description": self.cleaned_data["description"]}
@@ -513,6 +523,10 @@ class StanceRevisionForm(forms.Form):
     @classmethod
     def initial_for(cls, stance: Stance) -> dict:
         return {"side": stance.side, "note": stance.note, "version": stance.version}
+
+    @classmethod
+    def for_record(cls, stance: Stance, data=None) -> "StanceRevisionForm":
+        return cls(data, initial=None if data is not None else cls.initial_for(stance))
 
     def changes(self, user) -> dict:
         return {"side": self.cleaned_data["side"], "note": self.cleaned_data["note"]}

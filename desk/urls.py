@@ -1,5 +1,6 @@
 from django.urls import path
 
+from claims.models import Claim, Proposition, Stance
 from desk import views
 
 app_name = "desk"
@@ -14,7 +15,7 @@ urlpatterns = [
     path("suggestions/claims/", views.similar_claims, name="similar_claims"),
     path("claims/<int:pk>/edit/", views.claim_edit, name="claim_edit"),
     path("claims/<int:pk>/submit/", views.claim_submit, name="claim_submit"),
-    path("claims/<int:pk>/revise/", views.claim_revise, name="claim_revise"),
+    path("claims/<int:pk>/revise/", views.revise, {"model": Claim}, name="claim_revise"),
     path("suggestions/actors/", views.actor_suggestions, name="actor_suggestions"),
     path("actors/", views.actors, name="actors"),
     path("actors/new/", views.actor_new, name="actor_new"),
@@ -26,7 +27,7 @@ urlpatterns = [
     path("propositions/<slug:slug>/", views.board, name="board"),
     path("propositions/<slug:slug>/edit/", views.proposition_edit, name="proposition_edit"),
     path("propositions/<slug:slug>/submit/", views.proposition_submit, name="proposition_submit"),
-    path("propositions/<slug:slug>/revise/", views.proposition_revise, name="proposition_revise"),
+    path("propositions/<slug:slug>/revise/", views.revise, {"model": Proposition}, name="proposition_revise"),
     path("propositions/<slug:slug>/submit-drafts/", views.board_submit, name="board_submit"),
     path("propositions/<slug:slug>/stances/add/", views.stance_add, name="stance_add"),
     path("stances/<int:pk>/", views.stance_card, name="stance_card"),
@@ -34,5 +35,5 @@ urlpatterns = [
     path("stances/<int:pk>/move/", views.stance_move, name="stance_move"),
     path("stances/<int:pk>/remove/", views.stance_remove, name="stance_remove"),
     path("stances/<int:pk>/submit/", views.stance_submit, name="stance_submit"),
-    path("stances/<int:pk>/revise/", views.stance_revise, name="stance_revise"),
+    path("stances/<int:pk>/revise/", views.revise, {"model": Stance}, name="stance_revise"),
 ]

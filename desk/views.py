@@ -1,9 +1,9 @@
 """The analyst desk: import sources, record claims by selecting text, arrange propositions.
 
 Every view is wrapped by ``analyst_required`` and starts with the access helper
-for its object. HTMX requests get the fragment that changed (a template partial,
-``"page.html#name"``); plain requests get the whole page or a redirect, so every
-control also works without JavaScript.
+``_get`` for its object. HTMX requests get the fragment that changed (a template
+partial, ``"page.html#name"``, see ``_render``); plain requests get the whole page
+or a redirect, so every control also works without JavaScript.
 """
 
 import hashlib
@@ -70,24 +70,57 @@ STALE_MESSAGE = (
 )
 
 # ---------------------------------------------------------------------------
-# Access helpers: one per object, each returns it or raises 404/403.
+# Access: one helper returns the record a view works on, or raises 404/403 saying why.
+
+# How the desk reads each kind of record (what its pages show with it), and what a 404 says.
+RECORDS = {
+    Source: (Source.objects.all(), "There is no such source; it may never have been imported."),
+    Claim: (Claim.objects.select_related("source", "claimant", "reported_by"), "There is no such claim."),
+    Stance: (
+        Stance.objects.select_related("proposition", "claim__source", "claim__claimant", "claim__reported_by"),
+        "There is no such stance.",
+    ),
+    Proposition: (Proposition.objects.all(), "There is no such proposition."),
+    Actor: (Actor.objects.select_related("affiliation", "created_by"), "There is no such actor."),
+}
+REMOVED_FROM_BOARD = "This claim was removed from the board. Add it again from the board's search to work on it."
+READ_ONLY_WHILE_PENDING = "This {what} is pending review: it stays read-only until a reviewer approves or rejects it."
 
 
-def _not_editable(record, what: str) -> PermissionDenied:
-    if record.state == ReviewState.APPROVED:
-        return PermissionDenied(
-            f"This {what} is approved and public, so it is not edited in place: "
-            f"use “Propose a change” and a reviewer will check your change."
-        )
-    return PermissionDenied(
-        f"This {what} is pending review: it stays read-only until a reviewer approves or rejects it."
-    )
+def _get(request, model, *, for_edit: bool = False, for_revision: bool = False, **lookup):
+    """The ``model`` record matching ``lookup`` (``pk=`` or ``slug=``), or a 404.
+
+    ``for_edit``: the user must be allowed to edit it in place (_check_editable).
+    ``for_revision``: it must be approved, so that a change to it is proposed
+    as a revision. Either refusal is a 403 that says why.
+    """
+    queryset, missing = RECORDS[model]
+    record = queryset.filter(**lookup).first()
+    if record is None:
+        raise Http404(missing)
+    if record.state == ReviewState.REMOVED:  # only stances are removed, from their board
+        raise Http404(REMOVED_FROM_BOARD)
+    if for_edit:
+        _check_editable(record, request.user)
+    if for_revision and record.state != ReviewState.APPROVED:
+        raise _not_revisable(record)
+    return record
 
 
-def _check_editable(record, what: str, user) -> None:
+def _what(record) -> str:
+    return str(record._meta.verbose_name)
+
+
+def _check_editable(record, user) -> None:
     """Drafts and rejected records are edited in place, by their author only."""
+    what = _what(record)
     if not record.is_editable:
-        raise _not_editable(record, what)
+        if record.state == ReviewState.APPROVED:
+            raise PermissionDenied(
+                f"This {what} is approved and public, so it is not edited in place: "
+                f"use “Propose a change” and a reviewer will check your change."
+            )
+        raise PermissionDenied(READ_ONLY_WHILE_PENDING.format(what=what))
     if not record.is_authored_by(user):
         raise PermissionDenied(
             f"This {what} is {record.created_by}'s draft: only its author edits it or sends it to review. "
@@ -95,62 +128,30 @@ def _check_editable(record, what: str, user) -> None:
         )
 
 
-def _not_revisable(record, what: str) -> PermissionDenied:
+def _not_revisable(record) -> PermissionDenied:
     if record.is_editable:
-        return PermissionDenied(f"This {what} is {record.get_state_display().lower()}: edit it directly instead.")
-    return PermissionDenied(
-        f"This {what} is pending review: it stays read-only until a reviewer approves or rejects it."
-    )
+        return PermissionDenied(
+            f"This {_what(record)} is {record.get_state_display().lower()}: edit it directly instead."
+        )
+    return PermissionDenied(READ_ONLY_WHILE_PENDING.format(what=_what(record)))
 
 
-def _get_source(request, pk) -> Source:
-    try:
-        return Source.objects.get(pk=pk)
-    except Source.DoesNotExist:
-        raise Http404("There is no such source; it may never have been imported.") from None
+# ---------------------------------------------------------------------------
+# Rendering: the whole page, or for HTMX only the region it swaps
+
+# (page, "page#partial") for each region HTMX swaps in place.
+CLAIM_PANEL = ("desk/source.html", "desk/source.html#claim-panel")
+STANCE_FORM = ("desk/stance_edit.html", "desk/board.html#stance-form")
+PROPOSITION_FORM = ("desk/proposition_form.html", "desk/board.html#proposition-form")
+REVISION_PANEL = ("desk/revise.html", "desk/revise.html#revision-panel")
+ACTOR_RESULTS = ("desk/actors.html", "desk/actors.html#results")
+PROPOSITION_RESULTS = ("desk/propositions.html", "desk/propositions.html#results")
 
 
-def _get_claim(request, pk, *, for_edit: bool = False, for_revision: bool = False) -> Claim:
-    claim = Claim.objects.select_related("source", "claimant", "reported_by").filter(pk=pk).first()
-    if claim is None:
-        raise Http404("There is no such claim.")
-    if for_edit:
-        _check_editable(claim, "claim", request.user)
-    if for_revision and claim.state != ReviewState.APPROVED:
-        raise _not_revisable(claim, "claim")
-    return claim
-
-
-def _get_stance(
-    request, pk, *, for_edit: bool = False, drafts_only: bool = False, for_revision: bool = False
-) -> Stance:
-    stance = (
-        Stance.objects.select_related("proposition", "claim__source", "claim__claimant", "claim__reported_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if stance is None:
-        raise Http404("There is no such stance.")
-    if stance.state == ReviewState.REMOVED:
-        raise Http404("This claim was removed from the board. Add it again from the board's search to work on it.")
-    if drafts_only and stance.state != ReviewState.DRAFT:
-        raise PermissionDenied("Only draft stances can be removed; what went to review stays on the board.")
-    if for_edit or drafts_only:
-        _check_editable(stance, "stance", request.user)
-    if for_revision and stance.state != ReviewState.APPROVED:
-        raise _not_revisable(stance, "stance")
-    return stance
-
-
-def _get_proposition(request, slug, *, for_edit: bool = False, for_revision: bool = False) -> Proposition:
-    proposition = Proposition.objects.filter(slug=slug).first()
-    if proposition is None:
-        raise Http404("There is no such proposition.")
-    if for_edit:
-        _check_editable(proposition, "proposition", request.user)
-    if for_revision and proposition.state != ReviewState.APPROVED:
-        raise _not_revisable(proposition, "proposition")
-    return proposition
+def _render(request, templates: tuple[str, str], context: dict, *, status: int = 200):
+    """The partial of ``templates`` for an HTMX request, the whole page for a plain one."""
+    page, partial = templates
+    return render(request, partial if is_partial_request(request) else page, context, status=status)
 
 
 # ---------------------------------------------------------------------------
@@ -346,14 +347,8 @@ def _my_drafts_in(claims: list[Claim], user) -> Submitted:
 @analyst_required
 @require_safe
 def source(request, pk):
-    source = _get_source(request, pk)
+    source = _get(request, Source, pk=pk)
     return render(request, "desk/source.html", _source_context(request, source))
-
-
-def _render_panel(request, context, *, status=200):
-    """The claim panel: alone for HTMX, inside the annotate page otherwise."""
-    template = "desk/source.html#claim-panel" if is_partial_request(request) else "desk/source.html"
-    return render(request, template, context, status=status)
 
 
 def _after_claim_saved(request, source: Source, message: str):
@@ -369,11 +364,11 @@ def _after_claim_saved(request, source: Source, message: str):
 @analyst_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def claim_new(request, pk):
-    source = _get_source(request, pk)
+    source = _get(request, Source, pk=pk)
     if request.method == "GET":
         initial = {"quote": request.GET.get("quote", ""), "start": request.GET.get("start")}
         form = NewClaimForm(source=source, initial={**initial, "claimant_kind": "person"})
-        return _render_panel(request, _source_context(request, source, form=form))
+        return _render(request, CLAIM_PANEL, _source_context(request, source, form=form))
     form = NewClaimForm(request.POST, source=source)
     if form.is_valid():
         try:
@@ -382,14 +377,14 @@ def claim_new(request, pk):
             form.add_error(None, error if isinstance(error, ValidationError) else str(error))
         else:
             return _after_claim_saved(request, source, f"Claim by {claim.claimant.name} recorded as a draft.")
-    return _render_panel(request, _source_context(request, source, form=form), status=422)
+    return _render(request, CLAIM_PANEL, _source_context(request, source, form=form), status=422)
 
 
 @analyst_required
 @require_safe
 def anchor_preview(request, pk):
     """Where the quote being typed or selected anchors, or why it does not (a live check for the panel)."""
-    source = _get_source(request, pk)
+    source = _get(request, Source, pk=pk)
     start = request.GET.get("start", "")
     context = {
         "source": source,
@@ -415,27 +410,27 @@ def anchor_preview(request, pk):
 @analyst_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def claim_edit(request, pk):
-    claim = _get_claim(request, pk, for_edit=True)
+    claim = _get(request, Claim, pk=pk, for_edit=True)
     source = claim.source
     if request.method == "GET":
         form = ClaimEditForm(initial=ClaimEditForm.initial_for(claim), source=source)
-        return _render_panel(request, _source_context(request, source, form=form, editing=claim))
+        return _render(request, CLAIM_PANEL, _source_context(request, source, form=form, editing=claim))
     form = ClaimEditForm(request.POST, source=source)
     if form.is_valid():
         try:
             form.save(claim, user=request.user)
         except StaleEdit:
-            current = _get_claim(request, pk)
+            current = _get(request, Claim, pk=pk)
             form = ClaimEditForm({**request.POST.dict(), "version": current.version}, source=source)
             form.is_valid()
             context = _source_context(request, source, form=form, editing=claim, stale=current)
             context["stale_message"] = STALE_MESSAGE.format(what="claim")
-            return _render_panel(request, context, status=409)
+            return _render(request, CLAIM_PANEL, context, status=409)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             return _after_claim_saved(request, source, "Claim saved.")
-    return _render_panel(request, _source_context(request, source, form=form, editing=claim), status=422)
+    return _render(request, CLAIM_PANEL, _source_context(request, source, form=form, editing=claim), status=422)
 
 
 def _submitted(request, done, *, fallback: str):
@@ -448,7 +443,7 @@ def _submitted(request, done, *, fallback: str):
 @analyst_required
 @require_POST
 def claim_submit(request, pk):
-    claim = _get_claim(request, pk, for_edit=True)
+    claim = _get(request, Claim, pk=pk, for_edit=True)
     try:
         done = submit_claim(claim, request.user)
     except ReviewError as error:
@@ -463,7 +458,7 @@ def claim_submit(request, pk):
 @analyst_required
 @require_POST
 def source_submit(request, pk):
-    source = _get_source(request, pk)
+    source = _get(request, Source, pk=pk)
     if not any(source_drafts(source, request.user)):
         raise PermissionDenied("You have no drafts in this source to send to review.")
     done = submit_source_drafts(source, request.user)
@@ -523,9 +518,7 @@ def similar_claims(request):
 def propositions(request):
     query = request.GET.get("q", "").strip()
     context = {"query": query, "propositions": matching.search_propositions(query)}
-    if is_partial_request(request):
-        return render(request, "desk/propositions.html#results", context)
-    return render(request, "desk/propositions.html", context)
+    return _render(request, PROPOSITION_RESULTS, context)
 
 
 @analyst_required
@@ -605,7 +598,7 @@ def _board_context(request, proposition: Proposition, **extra) -> dict:
 @analyst_required
 @require_safe
 def board(request, slug):
-    proposition = _get_proposition(request, slug)
+    proposition = _get(request, Proposition, slug=slug)
     if is_partial_request(request) and request.htmx.target == "claim-results":
         query = request.GET.get("q", "").strip()
         results = matching.search_claims(query, not_on=proposition) if query else []
@@ -617,10 +610,10 @@ def board(request, slug):
 @analyst_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def proposition_edit(request, slug):
-    proposition = _get_proposition(request, slug, for_edit=True)
+    proposition = _get(request, Proposition, slug=slug, for_edit=True)
     if request.method == "GET":
         form = PropositionEditForm(initial=PropositionEditForm.initial_for(proposition), proposition=proposition)
-        return _render_proposition_form(request, proposition, form)
+        return _render(request, PROPOSITION_FORM, {"proposition": proposition, "form": form})
     form = PropositionEditForm(request.POST, proposition=proposition)
     if form.is_valid():
         proposition.statement = form.cleaned_data["statement"]
@@ -634,25 +627,20 @@ def proposition_edit(request, slug):
                 {**request.POST.dict(), "version": stale.current.version}, proposition=proposition
             )
             form.is_valid()
-            extra = {"stale": stale.current, "stale_message": STALE_MESSAGE.format(what="proposition")}
-            return _render_proposition_form(request, proposition, form, status=409, **extra)
+            context = {"proposition": proposition, "form": form, "stale": stale.current}
+            context["stale_message"] = STALE_MESSAGE.format(what="proposition")
+            return _render(request, PROPOSITION_FORM, context, status=409)
         if not is_partial_request(request):
             messages.success(request, "Proposition saved.")
             return redirect("desk:board", proposition.slug)
         return render(request, "desk/board.html#header", _board_context(request, proposition))
-    return _render_proposition_form(request, proposition, form, status=422)
-
-
-def _render_proposition_form(request, proposition, form, *, status=200, **extra):
-    context = {"proposition": proposition, "form": form, **extra}
-    template = "desk/board.html#proposition-form" if is_partial_request(request) else "desk/proposition_form.html"
-    return render(request, template, context, status=status)
+    return _render(request, PROPOSITION_FORM, {"proposition": proposition, "form": form}, status=422)
 
 
 @analyst_required
 @require_POST
 def proposition_submit(request, slug):
-    proposition = _get_proposition(request, slug, for_edit=True)
+    proposition = _get(request, Proposition, slug=slug, for_edit=True)
     proposition.submit(request.user)
     if response := _submitted(request, "1 proposition", fallback=reverse("desk:board", args=[slug])):
         return response
@@ -663,7 +651,7 @@ def proposition_submit(request, slug):
 @analyst_required
 @require_POST
 def board_submit(request, slug):
-    proposition = _get_proposition(request, slug)
+    proposition = _get(request, Proposition, slug=slug)
     if not any(board_drafts(proposition, request.user)):
         raise PermissionDenied("You have no drafts on this board to send to review.")
     done = submit_board_drafts(proposition, request.user)
@@ -701,7 +689,7 @@ def _my_draft_count(proposition: Proposition, user) -> int:
 @analyst_required
 @require_POST
 def stance_add(request, slug):
-    proposition = _get_proposition(request, slug)
+    proposition = _get(request, Proposition, slug=slug)
     form = StanceAddForm(request.POST, proposition=proposition)
     if not form.is_valid():
         if "claim" in form.errors:
@@ -715,7 +703,7 @@ def stance_add(request, slug):
         stance = removed
     else:
         stance = Stance.objects.create(claim=claim, proposition=proposition, side=side, created_by=request.user)
-    stance = _get_stance(request, stance.pk)
+    stance = _get(request, Stance, pk=stance.pk)
     label = stance.get_side_display()
     message = f"Claim added to “{label}”."
     return _stance_changed(request, stance, "stance-added", message, drafts_changed=True, label=label)
@@ -724,7 +712,7 @@ def stance_add(request, slug):
 @analyst_required
 @require_safe
 def stance_card(request, pk):
-    stance = _get_stance(request, pk)
+    stance = _get(request, Stance, pk=pk)
     if not is_partial_request(request):
         return redirect(f"{reverse('desk:board', args=[stance.proposition.slug])}#stance-{stance.pk}")
     return render(request, "desk/board.html#stance-card", {"stance": stance, "proposition": stance.proposition})
@@ -733,7 +721,7 @@ def stance_card(request, pk):
 @analyst_required
 @require_POST
 def stance_move(request, pk):
-    stance = _get_stance(request, pk, for_edit=True)
+    stance = _get(request, Stance, pk=pk, for_edit=True)
     form = StanceMoveForm(request.POST)
     if not form.is_valid():
         return _malformed_board_post(request, form)
@@ -760,7 +748,7 @@ def _stale_stance(request, stance):
     if not is_partial_request(request):
         messages.error(request, message)
         return render(request, "desk/board.html", _board_context(request, stance.proposition), status=409)
-    stance = _get_stance(request, stance.pk)
+    stance = _get(request, Stance, pk=stance.pk)
     context = {"stance": stance, "proposition": stance.proposition, "card_message": message}
     return render(request, "desk/board.html#stance-card", context, status=409)
 
@@ -768,7 +756,10 @@ def _stale_stance(request, stance):
 @analyst_required
 @require_POST
 def stance_remove(request, pk):
-    stance = _get_stance(request, pk, drafts_only=True)
+    stance = _get(request, Stance, pk=pk)
+    if stance.state != ReviewState.DRAFT:
+        raise PermissionDenied("Only draft stances can be removed; what went to review stays on the board.")
+    _check_editable(stance, request.user)
     form = StanceRemoveForm(request.POST)
     if not form.is_valid():
         return _malformed_board_post(request, form)
@@ -787,39 +778,38 @@ def stance_remove(request, pk):
 @analyst_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def stance_edit(request, pk):
-    stance = _get_stance(request, pk)
+    stance = _get(request, Stance, pk=pk)
     if not (StanceEditForm.may_edit(stance, request.user) or StanceEditForm.may_edit(stance.claim, request.user)):
-        _check_editable(stance, "stance", request.user)  # raises, saying why
+        _check_editable(stance, request.user)  # raises, saying why
     if request.method == "GET":
         form = StanceEditForm(initial=StanceEditForm.initial_for(stance), stance=stance, user=request.user)
-        return _render_stance_form(request, stance, form)
+        return _render(request, STANCE_FORM, _stance_form_context(stance, form))
     form = StanceEditForm(request.POST, stance=stance, user=request.user)
     if form.is_valid():
         try:
             form.save(user=request.user)
         except StaleEdit:
-            current = _get_stance(request, pk)
+            current = _get(request, Stance, pk=pk)
             versions = {"claim_version": current.claim.version, "stance_version": current.version}
             form = StanceEditForm({**request.POST.dict(), **versions}, stance=current, user=request.user)
             form.is_valid()
-            extra = {"stale": current, "stale_message": STALE_MESSAGE.format(what="stance")}
-            return _render_stance_form(request, current, form, status=409, **extra)
-        return _stance_changed(request, _get_stance(request, pk), "stance-card", "Saved.")
-    return _render_stance_form(request, stance, form, status=422)
+            context = _stance_form_context(current, form, stale=current)
+            context["stale_message"] = STALE_MESSAGE.format(what="stance")
+            return _render(request, STANCE_FORM, context, status=409)
+        return _stance_changed(request, _get(request, Stance, pk=pk), "stance-card", "Saved.")
+    return _render(request, STANCE_FORM, _stance_form_context(stance, form), status=422)
 
 
-def _render_stance_form(request, stance, form, *, status=200, **extra):
-    context = {"stance": stance, "proposition": stance.proposition, "form": form, **extra}
-    template = "desk/board.html#stance-form" if is_partial_request(request) else "desk/stance_edit.html"
-    return render(request, template, context, status=status)
+def _stance_form_context(stance, form, **extra) -> dict:
+    return {"stance": stance, "proposition": stance.proposition, "form": form, **extra}
 
 
 @analyst_required
 @require_POST
 def stance_submit(request, pk):
-    stance = _get_stance(request, pk, for_edit=True)
+    stance = _get(request, Stance, pk=pk, for_edit=True)
     stance.submit(request.user)
-    stance = _get_stance(request, pk)
+    stance = _get(request, Stance, pk=pk)
     return _stance_changed(request, stance, "stance-updated", "Stance sent to review.", drafts_changed=True)
 
 
@@ -829,46 +819,23 @@ def stance_submit(request, pk):
 REVISION_SENT = "Change sent to review. Readers keep seeing the approved version until a reviewer approves it."
 
 
-@analyst_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def claim_revise(request, pk):
-    claim = _get_claim(request, pk, for_revision=True)
-
-    def make_form(data=None):
-        initial = None if data is not None else ClaimRevisionForm.initial_for(claim)
-        return ClaimRevisionForm(data, initial=initial, source=claim.source)
-
-    return _propose_change(request, claim, make_form)
+# The form that proposes a change to each kind of record (``for_record`` builds it).
+REVISION_FORMS = {Claim: ClaimRevisionForm, Stance: StanceRevisionForm, Proposition: PropositionRevisionForm}
 
 
 @analyst_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def stance_revise(request, pk):
-    stance = _get_stance(request, pk, for_revision=True)
+def revise(request, model, **lookup):
+    """Show the "propose a change" form for an approved ``model`` record, or store it as a revision for review.
 
-    def make_form(data=None):
-        return StanceRevisionForm(data, initial=None if data is not None else StanceRevisionForm.initial_for(stance))
-
-    return _propose_change(request, stance, make_form)
-
-
-@analyst_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def proposition_revise(request, slug):
-    proposition = _get_proposition(request, slug, for_revision=True)
-
-    def make_form(data=None):
-        initial = None if data is not None else PropositionRevisionForm.initial_for(proposition)
-        return PropositionRevisionForm(data, initial=initial, proposition=proposition)
-
-    return _propose_change(request, proposition, make_form)
-
-
-def _propose_change(request, record, make_form):
-    """Show the "propose a change" form, or store what it proposes as a revision waiting for review."""
+    One view for claims, stances and propositions: the URL names the model
+    (desk/urls.py) and the record's ``pk`` or ``slug``.
+    """
+    record = _get(request, model, for_revision=True, **lookup)
+    form_class = REVISION_FORMS[model]
     if request.method != "POST":
-        return _render_revision(request, record, make_form())
-    form = make_form(request.POST)
+        return _render(request, REVISION_PANEL, _revision_context(record, form_class.for_record(record)))
+    form = form_class.for_record(record, request.POST)
     if form.is_valid():
         try:
             with transaction.atomic():  # a new actor named in the form is not kept if the proposal fails
@@ -879,10 +846,11 @@ def _propose_change(request, record, make_form):
                     expected_version=form.cleaned_data["version"],
                 )
         except StaleEdit as stale:
-            form = make_form({**request.POST.dict(), "version": stale.current.version})
+            form = form_class.for_record(record, {**request.POST.dict(), "version": stale.current.version})
             form.is_valid()
-            extra = {"stale": stale.current, "stale_message": STALE_MESSAGE.format(what=record._meta.verbose_name)}
-            return _render_revision(request, stale.current, form, status=409, **extra)
+            context = _revision_context(stale.current, form, stale=stale.current)
+            context["stale_message"] = STALE_MESSAGE.format(what=_what(record))
+            return _render(request, REVISION_PANEL, context, status=409)
         except ValidationError as error:
             fields = getattr(error, "error_dict", {})
             form.add_error(None, error if fields and set(fields) <= set(form.fields) else " ".join(error.messages))
@@ -890,8 +858,8 @@ def _propose_change(request, record, make_form):
             if not is_partial_request(request):
                 messages.success(request, REVISION_SENT)
                 return redirect(_revision_place(record)["back_url"])
-            return _render_revision(request, record, None, proposed=revision)
-    return _render_revision(request, record, form, status=422)
+            return _render(request, REVISION_PANEL, _revision_context(record, None, proposed=revision))
+    return _render(request, REVISION_PANEL, _revision_context(record, form), status=422)
 
 
 def _revision_place(record) -> dict:
@@ -920,8 +888,8 @@ def _revision_place(record) -> dict:
     }
 
 
-def _render_revision(request, record, form, *, status=200, proposed=None, **extra):
-    context = {
+def _revision_context(record, form, *, proposed=None, **extra) -> dict:
+    return {
         "record": record,
         "what": record._meta.verbose_name,
         "form": form,
@@ -931,19 +899,10 @@ def _render_revision(request, record, form, *, status=200, proposed=None, **extr
         **_revision_place(record),
         **extra,
     }
-    template = "desk/revise.html#revision-panel" if is_partial_request(request) else "desk/revise.html"
-    return render(request, template, context, status=status)
 
 
 # ---------------------------------------------------------------------------
 # Actors: created and described at the desk, reviewed like everything else
-
-
-def _get_actor(request, slug) -> Actor:
-    actor = Actor.objects.select_related("affiliation", "created_by").filter(slug=slug).first()
-    if actor is None:
-        raise Http404("There is no such actor.")
-    return actor
 
 
 @analyst_required
@@ -951,9 +910,7 @@ def _get_actor(request, slug) -> Actor:
 def actors(request):
     query = request.GET.get("q", "").strip()
     context = {"query": query, "actors": matching.search_actors(query)}
-    if is_partial_request(request):
-        return render(request, "desk/actors.html#results", context)
-    return render(request, "desk/actors.html", context)
+    return _render(request, ACTOR_RESULTS, context)
 
 
 @analyst_required
@@ -973,18 +930,18 @@ def actor_new(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def actor(request, slug):
     """An actor's page: edited in place while it is its author's draft, changed by a revision once approved."""
-    actor = _get_actor(request, slug)
+    actor = _get(request, Actor, slug=slug)
     editable, revisable = actor.is_editable and actor.is_authored_by(request.user), actor.is_public
     form_class = ActorEditForm if editable else ActorRevisionForm
     pending = actor.pending_revision() if revisable else None
     if request.method == "GET":
         form = form_class(initial=form_class.initial_for(actor), actor=actor) if editable or revisable else None
-        return _render_actor(request, actor, form, pending=pending)
+        return render(request, "desk/actor.html", _actor_context(request, actor, form, pending=pending))
     if not editable and not revisable:
-        _check_editable(actor, "actor", request.user)  # raises, saying why
+        _check_editable(actor, request.user)  # raises, saying why
     form = form_class(request.POST, actor=actor)
     if not form.is_valid():
-        return _render_actor(request, actor, form, pending=pending, status=422)
+        return render(request, "desk/actor.html", _actor_context(request, actor, form, pending=pending), status=422)
     try:
         if editable:
             for name, value in form.values().items():
@@ -1002,18 +959,21 @@ def actor(request, slug):
     except StaleEdit as stale:
         form = form_class({**request.POST.dict(), "version": stale.current.version}, actor=actor)
         form.is_valid()
-        extra = {"stale": stale.current, "stale_message": STALE_MESSAGE.format(what="actor")}
-        return _render_actor(request, _get_actor(request, slug), form, pending=pending, status=409, **extra)
+        current = _get(request, Actor, slug=slug)
+        context = _actor_context(request, current, form, pending=pending, stale=stale.current)
+        context["stale_message"] = STALE_MESSAGE.format(what="actor")
+        return render(request, "desk/actor.html", context, status=409)
     except ValidationError as error:
         form.add_error(None, " ".join(error.messages))
-        return _render_actor(request, actor, form, pending=pending, status=422)
+        return render(request, "desk/actor.html", _actor_context(request, actor, form, pending=pending), status=422)
     messages.success(request, message)
     return redirect("desk:actor", actor.slug)
 
 
-def _render_actor(request, actor, form, *, pending=None, status=200, **extra):
+def _actor_context(request, actor, form, *, pending=None, **extra) -> dict:
+    """The actor page: the actor, its form (edit in place or propose a change) and its latest claims."""
     claims = Claim.objects.filter(Q(claimant=actor) | Q(reported_by=actor)).select_related("source")
-    context = {
+    return {
         "actor": actor,
         "form": form,
         "pending": pending,
@@ -1021,14 +981,13 @@ def _render_actor(request, actor, form, *, pending=None, status=200, **extra):
         "claims": claims.defer("source__text").order_by("-updated_at", "-pk")[:10],
         **extra,
     }
-    return render(request, "desk/actor.html", context, status=status)
 
 
 @analyst_required
 @require_POST
 def actor_submit(request, slug):
-    actor = _get_actor(request, slug)
-    _check_editable(actor, "actor", request.user)
+    actor = _get(request, Actor, slug=slug)
+    _check_editable(actor, request.user)
     body = actor.affiliation
     with transaction.atomic():  # the body it belongs to is approved first: send the user's own draft along
         if body is not None and body.is_editable and body.created_by_id == request.user.pk:
