@@ -39,13 +39,13 @@ class Page:
 
 
 PAGES = [
-    Page("home", "public", "claims:home"),
-    Page("contradictions", "public", "claims:contradictions"),
-    Page("contradiction (40 claims)", "public", "claims:contradiction", lambda: [BENCH_CONTRADICTION_SLUG]),
-    Page("actor (500 claims)", "public", "claims:actor", lambda: [BENCH_ACTOR_SLUG]),
-    Page("source", "public", "sources:detail", bench_source_id),
-    Page("feed", "public", "claims:feed"),
-    Page("search", "search", "search:results", query=f"q={BENCH_SEARCH_TERM}"),
+    Page("home", "public", "reader:home"),
+    Page("contradictions", "public", "reader:contradictions"),
+    Page("contradiction (40 claims)", "public", "reader:contradiction", lambda: [BENCH_CONTRADICTION_SLUG]),
+    Page("actor (500 claims)", "public", "reader:actor", lambda: [BENCH_ACTOR_SLUG]),
+    Page("source", "public", "reader:source", bench_source_id),
+    Page("feed", "public", "reader:feed"),
+    Page("search", "search", "reader:search", query=f"q={BENCH_SEARCH_TERM}"),
     Page("desk home", "desk", "desk:home"),
     Page("board (40 claims)", "desk", "desk:board", lambda: [BENCH_CONTRADICTION_SLUG]),
     Page("healthz (floor)", "floor", "healthz"),

@@ -2,8 +2,8 @@
 
 Gives the corpus's first analyst a fresh random password (the benchmark logs
 in as them: their drafts and pending work fill the desk), makes sure the
-writers' accounts exist, resolves the page table to paths, and prints all of
-it as JSON on stdout.
+writers' accounts exist, resolves the page table to paths, counts the claims, and prints
+all of it as JSON on stdout.
 """
 
 import json
@@ -26,6 +26,7 @@ from django.core.exceptions import ObjectDoesNotExist  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from bench.pages import PAGES, STATIC_FILE, Page  # noqa: E402
+from claims.models import Claim  # noqa: E402
 from claims.roles import ANALYSTS, REVIEWERS  # noqa: E402
 
 # Accounts generate_corpus records and reviews the corpus with.
@@ -65,7 +66,16 @@ def main() -> None:
     bench_account(WRITER, ANALYSTS, None)
     bench_account(REVIEWER, REVIEWERS, None)
     pages = [resolve(page) for page in PAGES]
-    json.dump({"login": reverse("login"), "analyst": ANALYST, "password": password, "pages": pages}, sys.stdout)
+    json.dump(
+        {
+            "login": reverse("login"),
+            "analyst": ANALYST,
+            "password": password,
+            "pages": pages,
+            "claims": Claim.objects.count(),
+        },
+        sys.stdout,
+    )
 
 
 if __name__ == "__main__":

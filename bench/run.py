@@ -1,17 +1,30 @@
-"""make bench: throughput and latency of every page, at an empty database and at 100,000 claims.
+"""make bench: throughput and latency of every page, at an empty database and at 100,000 claims, on two layouts.
 
-For each database (built once, then cached in var/bench/): copy it, collect
-the static files, serve the app with gunicorn on loopback under production
-settings, log an analyst in through the login form, and measure each page in
-bench/pages.py with wrk. Prints one table with each page's requests per second,
-p50/p95/p99 latency and throughput relative to /healthz (the framework floor),
-checks the targets of the performance issue, and writes everything as JSON to
+Two legs (LEGS), each at both sizes:
+
+- ``sqlite``: one gunicorn instance on a SQLite file (built once, then cached
+  in var/bench/, and copied for the run), pages cached in files;
+- ``postgres``: PostgreSQL and Redis shared by two gunicorn instances on two
+  ports, as when several app servers share them. The run creates a fresh
+  PostgreSQL database per size (migrations, seeds, corpus) and drops it at the
+  end; it empties the Redis database (--redis-url) first. wrk drives both
+  instances at once, half the connections each. Then the cross-instance check:
+  an approval made through instance A's review queue shows on instance B's next
+  request (a stale page only within the grace of GRACE_SECONDS), and after a
+  return to draft through A no request to B shows the record again. A miss fails
+  the run.
+
+Each leg serves the app under production settings, logs an analyst in through
+the login form, and measures each page in bench/pages.py with wrk. Prints one
+table with each page's requests per second, p50/p95/p99 latency and throughput
+relative to /healthz (the framework floor) on both legs side by side, checks the
+targets of the performance issue per leg, and writes everything as JSON to
 bench/results/latest.json. With --load it also runs 50 concurrent readers for
-60 seconds against the large database while writers approve claims, and
+60 seconds against the large SQLite database while writers approve claims, and
 reports every error; it does so once per way of configuring the database and
 the cache (LOAD_CONFIGURATIONS), since each has failed on its own before.
 
-Usage: .venv/bin/python bench/run.py [--claims 100000] [--seed 1] [--duration 5] [--load]
+Usage: .venv/bin/python bench/run.py [--claims 100000] [--seed 1] [--duration 5] [--load] [--leg sqlite|postgres]
 """
 
 import argparse
@@ -35,6 +48,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +81,12 @@ LOAD_CONFIGURATIONS = {
     "sqlite-url": "DATABASE_URL=sqlite:///…, file cache",
     "redis": "DJANGO_SQLITE_PATH, REDIS_URL",
 }
+LEGS = {
+    "sqlite": "SQLite, file cache, 1 instance",
+    "postgres": "PostgreSQL + Redis, 2 instances",
+}
+# The documented grace (reader caching): a page may miss approvals this recent, never a withdrawal.
+GRACE_SECONDS = 5
 
 
 class BenchError(Exception):
@@ -92,6 +112,8 @@ class Options:
     repeat: int
     load_with: list[str]
     redis_url: str
+    legs: list[str]
+    postgres_url: str
 
 
 def parse_options() -> Options:
@@ -126,11 +148,27 @@ def parse_options() -> Options:
     parser.add_argument(
         "--redis-url",
         default="redis://127.0.0.1:6379/14",
-        help="the Redis database the redis configuration uses; it is emptied first (default redis://127.0.0.1:6379/14)",
+        help="the Redis database the postgres leg and the redis load configuration use; it is emptied first "
+        "(default redis://127.0.0.1:6379/14)",
+    )
+    parser.add_argument(
+        "--leg",
+        dest="legs",
+        action="append",
+        choices=list(LEGS),
+        help="measure on this layout (repeatable; default: both)",
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default="postgres://postgres@127.0.0.1:5432/postgres",
+        help="a PostgreSQL database to connect to while creating and dropping the benchmark's own "
+        "(default postgres://postgres@127.0.0.1:5432/postgres)",
     )
     options = Options(**vars(parser.parse_args()))
     options.load_with = options.load_with or list(LOAD_CONFIGURATIONS)
-    if "redis" in options.load_with and urllib.parse.urlsplit(options.redis_url).path.strip("/") in ("", "0"):
+    options.legs = [leg for leg in LEGS if leg in (options.legs or LEGS)]
+    uses_redis = "postgres" in options.legs or (options.load and "redis" in options.load_with)
+    if uses_redis and urllib.parse.urlsplit(options.redis_url).path.strip("/") in ("", "0"):
         parser.error("--redis-url must name a Redis database other than 0: the benchmark empties it")
     return options
 
@@ -195,11 +233,41 @@ def database(claims: int, seed: int, *, rebuild: bool) -> Path:
     return path
 
 
-def count_claims(path: Path) -> int:
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
-        count = connection.execute("SELECT count(*) FROM claims_claim").fetchone()[0]
-    connection.close()
-    return count
+def postgres_url_for(server_url: str, name: str) -> str:
+    """``server_url`` with its database name replaced by ``name``."""
+    parts = urllib.parse.urlsplit(server_url)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@contextmanager
+def postgres_database(server_url: str, name: str):
+    """A fresh PostgreSQL database for one run, dropped afterwards (whatever happens); yields its URL."""
+    import psycopg
+
+    def execute(statement: str) -> None:
+        try:
+            with psycopg.connect(server_url, autocommit=True) as connection:
+                connection.execute(statement)
+        except psycopg.Error as error:
+            raise BenchError(f"PostgreSQL at {server_url}: {error}".strip()) from None
+
+    execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # left behind by an interrupted run
+    execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres_url_for(server_url, name)
+    finally:
+        execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def build_postgres(url: str, claims: int, seed: int) -> None:
+    """Migrations, seeds, the fixed benchmark set and ``claims`` more, written into the empty database at ``url``."""
+    print(f"Building a PostgreSQL database: migrations, seeds, fixed benchmark set and {claims:,} claims")
+    began = time.monotonic()
+    env = app_env(DATABASE_URL=url, DJANGO_DEBUG="on")
+    manage("migrate", "--noinput", env=env, quiet=True)
+    manage("load_seeds", env=env, quiet=True)
+    manage("generate_corpus", "--claims", str(claims), "--seed", str(seed), env=env)
+    print(f"Built in {time.monotonic() - began:.0f} s")
 
 
 # ---------------------------------------------------------------------------
@@ -225,6 +293,20 @@ def production_env(database_path: Path, static_root: Path) -> dict:
         DJANGO_SQLITE_PATH=str(database_path),
         DJANGO_STATIC_ROOT=str(static_root),
     )
+
+
+def postgres_env(url: str, static_root: Path, redis_url: str) -> dict:
+    """Production settings on PostgreSQL and Redis: one environment for every instance, as app servers share it."""
+    env = production_env(static_root / "unused.sqlite3", static_root)
+    del env["DJANGO_SQLITE_PATH"], env["DJANGO_CACHE_DIR"]
+    # The instances must agree on the key prefix (it is a digest of the code by default,
+    # which a file saved between two starts would change) and on the secret key (sessions).
+    return {
+        **env,
+        "DATABASE_URL": url,
+        "REDIS_URL": redis_url,
+        "DJANGO_CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
+    }
 
 
 @contextmanager
@@ -341,6 +423,41 @@ def wrk(url: str, *, seconds: int, threads: int, connections: int, cookie=None, 
     }
 
 
+def wrk_spread(base_urls: list[str], path: str, *, seconds: int, threads: int, connections: int, cookie=None) -> dict:
+    """``wrk`` on ``path`` of every instance at once, threads and connections split between them.
+
+    Throughput is the sum; each latency figure is the worse instance's (wrk
+    gives percentiles, which cannot be merged); errors are summed.
+    """
+    if len(base_urls) == 1:
+        return wrk(base_urls[0] + path, seconds=seconds, threads=threads, connections=connections, cookie=cookie)
+    share = {
+        "seconds": seconds,
+        "threads": max(1, threads // len(base_urls)),
+        "connections": max(1, connections // len(base_urls)),
+        "cookie": cookie,
+    }
+    with ThreadPoolExecutor(len(base_urls)) as pool:
+        runs = list(pool.map(lambda base_url: wrk(base_url + path, **share), base_urls))
+    requests = sum(run["requests"] for run in runs)
+    latencies = {
+        name: None if any(run[name] is None for run in runs) else max(run[name] for run in runs)
+        for name in ("p50", "p95", "p99", "max")
+    }
+    answered = [run for run in runs if run["kb_per_response"] is not None]
+    return {
+        "requests": requests,
+        "kb_per_response": round(sum(run["kb_per_response"] * run["requests"] for run in answered) / requests, 1)
+        if requests and answered
+        else None,
+        "rps": round(sum(run["rps"] for run in runs), 1),
+        **latencies,
+        "errors": sum(run["errors"] for run in runs),
+        "error_kinds": {name: sum(run["error_kinds"][name] for run in runs) for name in runs[0]["error_kinds"]},
+        "per_instance": [{"rps": run["rps"], "p95": run["p95"]} for run in runs],
+    }
+
+
 def prepare(env: dict) -> dict:
     completed = subprocess.run(  # noqa: S603
         [PYTHON, str(BASE_DIR / "bench" / "prepare.py")],
@@ -360,22 +477,27 @@ def wanted(page: dict, options: Options) -> bool:
     return not options.pages or any(name in page["name"] for name in options.pages)
 
 
-def measure_one(base_url: str, page: dict, variant: str, cookie: str, options: Options) -> dict:
-    """One page in one variant, the best of --repeat runs (by throughput); a missing page is recorded, not measured."""
+def measure_one(base_urls: list[str], page: dict, variant: str, cookie: str, options: Options) -> dict:
+    """One page in one variant, the best of --repeat runs (by throughput); a missing page is recorded, not measured.
+
+    With several instances, each must answer the page, and wrk drives them all at once.
+    """
     row = {"page": page["name"], "kind": page["kind"], "variant": variant, "path": page.get("path")}
     if "missing" in page:
         row["missing"] = page["missing"]
     else:
         session = cookie if variant == LOGGED_IN else None
-        url = base_url + page["path"]
-        status = status_of(url, session)
+        statuses = [status_of(url + page["path"], session) for url in base_urls]
+        status = next((status for status in statuses if status != 200), 200)
         if status != 200:
             row["missing"] = "not found (404)" if status == 404 else f"HTTP {status}"
         else:
             runs = {"threads": options.threads, "connections": options.connections, "cookie": session}
             if options.warmup:
-                wrk(url, seconds=options.warmup, **runs)
-            results = [wrk(url, seconds=options.duration, **runs) for _ in range(options.repeat)]
+                wrk_spread(base_urls, page["path"], seconds=options.warmup, **runs)
+            results = [
+                wrk_spread(base_urls, page["path"], seconds=options.duration, **runs) for _ in range(options.repeat)
+            ]
             row.update(max(results, key=lambda result: result["rps"]))
     if "missing" in row:
         print(f"  {page['name']:<28} {variant:<10} missing: {row['missing']}")
@@ -388,7 +510,7 @@ def measure_one(base_url: str, page: dict, variant: str, cookie: str, options: O
     return row
 
 
-def measure(base_url: str, setup: dict, cookie: str, options: Options) -> list[dict]:
+def measure(base_urls: list[str], setup: dict, cookie: str, options: Options) -> list[dict]:
     """Every chosen page in every variant that applies to it, each compared with the framework floor.
 
     The machine may be shared, so the floor is measured three times (first,
@@ -398,11 +520,11 @@ def measure(base_url: str, setup: dict, cookie: str, options: Options) -> list[d
     pages = [page for page in setup["pages"] if page["kind"] != "floor" and wanted(page, options)]
     runs = [(page, variant) for page in pages for variant in VARIANTS[page["kind"]]]
     halfway = len(runs) // 2
-    floors = [measure_one(base_url, floor, ANONYMOUS, cookie, options)]
-    rows = [measure_one(base_url, page, variant, cookie, options) for page, variant in runs[:halfway]]
-    floors.append(measure_one(base_url, floor, ANONYMOUS, cookie, options))
-    rows += [measure_one(base_url, page, variant, cookie, options) for page, variant in runs[halfway:]]
-    floors.append(measure_one(base_url, floor, ANONYMOUS, cookie, options))
+    floors = [measure_one(base_urls, floor, ANONYMOUS, cookie, options)]
+    rows = [measure_one(base_urls, page, variant, cookie, options) for page, variant in runs[:halfway]]
+    floors.append(measure_one(base_urls, floor, ANONYMOUS, cookie, options))
+    rows += [measure_one(base_urls, page, variant, cookie, options) for page, variant in runs[halfway:]]
+    floors.append(measure_one(base_urls, floor, ANONYMOUS, cookie, options))
     measured = sorted((row for row in floors if "rps" in row), key=lambda row: row["rps"])
     if measured:
         median = {**measured[len(measured) // 2], "floor_samples_rps": [row["rps"] for row in floors if "rps" in row]}
@@ -463,16 +585,16 @@ def load_check(base_url: str, setup: dict, env: dict, options: Options, log: Pat
 
 
 def run_database(label: str, path: Path, static_root: Path, work_dir: Path, options: Options, *, load: bool) -> dict:
-    print(f"\n== {label}: {count_claims(path):,} claims ==")
-    working_copy = work_dir / f"{label.replace(' ', '-')}.sqlite3"
+    print(f"\n== SQLite, {label} ==")
+    working_copy = work_dir / f"{label.replace(' ', '-').replace(',', '')}.sqlite3"
     shutil.copyfile(path, working_copy)
     env = production_env(working_copy, static_root)
     setup = prepare(env)
     port = options.port or free_port()
     with gunicorn(env, port, options, work_dir / f"gunicorn-{port}.log") as base_url:
         cookie = log_in(base_url, setup["login"], setup["analyst"], setup["password"])
-        rows = measure(base_url, setup, cookie, options)
-        result = {"database": label, "claims": count_claims(working_copy), "rows": rows, "loads": []}
+        rows = measure([base_url], setup, cookie, options)
+        result = {"database": label, "claims": setup["claims"], "rows": rows, "loads": []}
         if load and "sqlite-path" in options.load_with:
             result["loads"].append(
                 {"configuration": "sqlite-path", **load_check(base_url, setup, env, options, work_dir / "writer.log")}
@@ -500,6 +622,136 @@ def load_in(configuration: str, path: Path, static_root: Path, work_dir: Path, o
     port = options.port or free_port()
     with gunicorn(env, port, options, work_dir / f"gunicorn-{configuration}-{port}.log") as base_url:
         return {"configuration": configuration, **load_check(base_url, setup, env, options, work_dir / "writer.log")}
+
+
+def run_postgres(label: str, claims: int, static_root: Path, work_dir: Path, options: Options, *, check: bool) -> dict:
+    """Build a fresh PostgreSQL database, serve it with two instances sharing Redis, measure every page on both.
+
+    With ``check``, the cross-instance check follows the measurements.
+    """
+    print(f"\n== PostgreSQL + Redis, 2 instances, {label} ==")
+    name = f"claimtracker_bench_{os.getpid()}_{claims}"
+    with postgres_database(options.postgres_url, name) as url:
+        build_postgres(url, claims, options.seed)
+        empty_redis(options.redis_url)
+        env = postgres_env(url, static_root, options.redis_url)
+        setup = prepare(env)
+        port_a = options.port or free_port()
+        port_b = free_port()
+        with (
+            gunicorn(env, port_a, options, work_dir / f"gunicorn-a-{port_a}.log") as instance_a,
+            gunicorn(env, port_b, options, work_dir / f"gunicorn-b-{port_b}.log") as instance_b,
+        ):
+            # One login serves both: the session lives in the shared cache and database.
+            cookie = log_in(instance_a, setup["login"], setup["analyst"], setup["password"])
+            rows = measure([instance_a, instance_b], setup, cookie, options)
+            result = {"database": label, "claims": setup["claims"], "rows": rows}
+            if check:
+                result["cross_instance"] = cross_instance_check(instance_a, instance_b, env, setup, cookie, options)
+    return result
+
+
+# ---------------------------------------------------------------------------
+# The cross-instance check
+
+
+def run_in_app(script: str, *args: str, env: dict) -> str:
+    completed = subprocess.run(  # noqa: S603
+        [PYTHON, str(BASE_DIR / "bench" / script), *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode:
+        raise BenchError(f"bench/{script} failed:\n{completed.stderr[-3000:]}")
+    return completed.stdout
+
+
+def page_text(url: str, cookie: str | None) -> str:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
+    with urllib.request.build_opener(NoRedirects).open(request, timeout=30) as response:
+        return response.read().decode()
+
+
+def review_through(base_url: str, queue: str, cookie: str, item: str, action: str) -> None:
+    """Act on one queue item as a reviewer would: the queue's form, its CSRF token, a POST."""
+    url = base_url + queue
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page_text(url, cookie))
+    if not token:
+        raise BenchError(f"No CSRF token in the review queue at {url}.")
+    data = urllib.parse.urlencode({"csrfmiddlewaretoken": token[1], "action": action, "item": item}).encode()
+    request = urllib.request.Request(url, data=data, headers={"Cookie": cookie, "Referer": url})  # noqa: S310
+    try:
+        urllib.request.build_opener(NoRedirects).open(request, timeout=30)
+    except urllib.error.HTTPError as error:
+        if error.code != 302:
+            raise BenchError(f"The review queue answered {action} with HTTP {error.code}.") from None
+
+
+def cross_instance_check(
+    instance_a: str, instance_b: str, env: dict, setup: dict, analyst_cookie: str, options: Options
+) -> dict:
+    """An approval through A shows on B at once (a stale page only within the grace), a withdrawal never stale.
+
+    Readers of B, anonymous and logged in, first read the page enough times for
+    every worker of B to keep it (in memory and in the shared cache). A reviewer
+    approves a stance through A's review queue; B is read until the claim shows,
+    for at most the grace and a second; every request made after the grace must
+    show it. The reviewer then returns the stance to draft through A, and from
+    B's very next request on no request may show it.
+    """
+    print("\nCross-instance check: approve and withdraw through instance A, read through instance B")
+    check = json.loads(run_in_app("cross_instance.py", env=env))
+    reviewer_cookie = log_in(instance_a, setup["login"], check["reviewer"], check["password"])
+    page, mark = instance_b + check["page"], check["mark"]
+    readers = {ANONYMOUS: None, LOGGED_IN: analyst_cookie}
+    every_worker = 4 * options.workers * options.worker_threads
+    failures: list[str] = []
+    result: dict = {"page": check["page"], "grace_seconds": GRACE_SECONDS}
+
+    for variant, cookie in readers.items():
+        if any(mark in page_text(page, cookie) for _ in range(every_worker)):
+            failures.append(f"{variant}: the claim showed on B before its approval")
+
+    review_through(instance_a, check["queue"], reviewer_cookie, check["item"], "approve")
+    approved_at = time.monotonic()
+    next_requests = {variant: mark in page_text(page, cookie) for variant, cookie in readers.items()}
+    for variant, cookie in readers.items():
+        seen, requests = next_requests[variant], 1
+        while not seen and time.monotonic() - approved_at < GRACE_SECONDS + 1:
+            seen, requests = mark in page_text(page, cookie), requests + 1
+        shown_at = time.monotonic()
+        stale_after_grace = [
+            at
+            for at, shown in ((time.monotonic(), mark in page_text(page, cookie)) for _ in range(every_worker))
+            if not shown and at - approved_at > GRACE_SECONDS
+        ]
+        result[f"approval_{variant.replace(' ', '_')}"] = {
+            "next_request_showed_it": next_requests[variant],
+            "shown_after_requests": requests if seen else None,
+            # Only when the next request did not show it: otherwise this is the time spent on the other reader.
+            "shown_after_ms": None if next_requests[variant] or not seen else round((shown_at - approved_at) * 1000),
+        }
+        if not seen:
+            state = run_in_app("cross_instance.py", "state", str(check["stance"]), env=env).strip()
+            failures.append(
+                f"{variant}: the approval did not show on B within {GRACE_SECONDS + 1} s (the stance is {state})"
+            )
+        elif stale_after_grace:
+            failures.append(f"{variant}: B served the page without the approval more than {GRACE_SECONDS} s after it")
+
+    review_through(instance_a, check["queue"], reviewer_cookie, check["item"], "return_to_draft")
+    for variant, cookie in readers.items():
+        stale = sum(mark in page_text(page, cookie) for _ in range(every_worker))
+        result[f"withdrawal_{variant.replace(' ', '_')}"] = {"requests": every_worker, "stale": stale}
+        if stale:
+            failures.append(f"{variant}: {stale} of {every_worker} requests to B showed the withdrawn claim")
+
+    result["failures"] = failures
+    result["status"] = "FAIL" if failures else "PASS"
+    return result
 
 
 def empty_redis(url: str) -> None:
@@ -575,26 +827,50 @@ def figures(row: dict) -> str:
     return f"{row['rps']:>8.0f} {ms(row['p50'])} {ms(row['p95'])} {ms(row['p99'])} {ratio:>6}"
 
 
-def print_report(report: dict) -> None:
-    empty, large = report["databases"]
-    header = f"{'req/s':>8} {'p50':>6} {'p95':>6} {'p99':>6} {'×floor':>6}"
-    print(
-        f"\nLatency in ms. Empty: {empty['claims']:,} claims (seeds + fixed benchmark set); large: {large['claims']:,} claims."
+def leg_figures(entry: dict | None) -> str:
+    """One leg's cells of a row: empty req/s and p95, then the large database's req/s, p50, p95, p99, ×floor, growth."""
+    if entry is None:
+        return f"{'':>51}"
+    empty, large = entry["empty"], entry["large"]
+    before = f"{empty['rps']:>6.0f} {ms(empty['p95'])}" if "rps" in empty else f"{'-':>6} {'':>6}"
+    if "rps" not in large:
+        return f"{before} {large.get('missing', 'missing')[:37]:>37}"
+    ratio = f"{large['ratio']:.2f}" if "ratio" in large else "-"
+    growth = f"{entry['p95_growth']:+.0%}" if "p95_growth" in entry else ""
+    return (
+        f"{before} {large['rps']:>6.0f} {ms(large['p50'])} {ms(large['p95'])} {ms(large['p99'])} {ratio:>5} {growth:>5}"
     )
-    print(f"{'page':<28} {'variant':<10} | {'empty database':^37} | {'large database':^37} | p95 growth")
-    print(f"{'':<28} {'':<10} | {header} | {header} |")
-    for entry in report["table"]:
-        growth = f"{entry['p95_growth']:+.0%}" if "p95_growth" in entry else ""
-        print(
-            f"{entry['page']:<28} {entry['variant']:<10} | {figures(entry['empty'])} | {figures(entry['large'])} | {growth:>10}"
-        )
-    print("\nTargets (large database):")
-    for item in report["targets"]:
-        value = item["value"]
-        shown = "" if value is None else f"{value:+.0%}" if "growth" in item["target"] else f"{value:g}"
-        print(f"  {item['status']:<8} {item['page']:<28} {item['variant']:<10} {item['target']:<22} {shown}")
-    missed = [item for item in report["targets"] if item["status"] != "PASS"]
-    print(f"  {len(report['targets']) - len(missed)} of {len(report['targets'])} targets met.")
+
+
+def rows_side_by_side(report: dict) -> list[tuple[str, str, list[dict | None]]]:
+    """(page, variant, each leg's entry or None), in the order of the first leg's table."""
+    legs = list(report["legs"].values())
+    keyed = [{key(entry): entry for entry in leg["table"]} for leg in legs]
+    order = list(dict.fromkeys(key(entry) for leg in legs for entry in leg["table"]))
+    return [(page, variant, [entries.get((page, variant)) for entries in keyed]) for page, variant in order]
+
+
+def print_report(report: dict) -> None:
+    legs = report["legs"]
+    print("\nLatency in ms; × floor is throughput relative to /healthz on the same leg and database.")
+    for name, leg in legs.items():
+        empty, large = leg["databases"]
+        print(f"  {name}: {LEGS[name]}; empty: {empty['claims']:,} claims, large: {large['claims']:,} claims")
+    header = f"{'req/s':>6} {'p95':>6} {'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'×flr':>5} {'grow':>5}"
+    print(f"{'':<28} {'':<10} " + " ".join(f"| {LEGS[name]:^51}" for name in legs))
+    print(f"{'':<28} {'':<10} " + " ".join(f"| {'empty':^13} {'large':^37}" for _ in legs))
+    print(f"{'page':<28} {'variant':<10} " + " ".join(f"| {header}" for _ in legs))
+    for page, variant, entries in rows_side_by_side(report):
+        print(f"{page:<28} {variant:<10} " + " ".join(f"| {leg_figures(entry)}" for entry in entries))
+    for name, leg in legs.items():
+        print(f"\nTargets ({LEGS[name]}, large database):")
+        for item in leg["targets"]:
+            value = item["value"]
+            shown = "" if value is None else f"{value:+.0%}" if "growth" in item["target"] else f"{value:g}"
+            if item["status"] != "PASS":
+                print(f"  {item['status']:<8} {item['page']:<28} {item['variant']:<10} {item['target']:<22} {shown}")
+        missed = [item for item in leg["targets"] if item["status"] != "PASS"]
+        print(f"  {len(leg['targets']) - len(missed)} of {len(leg['targets'])} targets met.")
     for load in report.get("loads", []):
         readers, writers = load["readers"], load["writers"]
         print(
@@ -606,6 +882,69 @@ def print_report(report: dict) -> None:
         )
         for message in writers.get("messages", []):
             print(f"    {message}")
+    if "cross_instance" in report:
+        check = report["cross_instance"]
+        print(f"\nCross-instance check (approve and withdraw through A, read through B): {check['status']}")
+        for variant in (ANONYMOUS, LOGGED_IN):
+            shown = check[f"approval_{variant.replace(' ', '_')}"]
+            withdrawn = check[f"withdrawal_{variant.replace(' ', '_')}"]
+            when = (
+                "by B's next request"
+                if shown["next_request_showed_it"]
+                else "not within the grace"
+                if shown["shown_after_requests"] is None
+                else f"after {shown['shown_after_requests']} requests, {shown['shown_after_ms']} ms"
+            )
+            print(
+                f"  {variant:<10} approval shown {when}; after the withdrawal "
+                f"{withdrawn['stale']} of {withdrawn['requests']} requests stale"
+            )
+        for failure in check["failures"]:
+            print(f"  FAIL: {failure}")
+
+
+def markdown_cells(entry: dict | None) -> list[str]:
+    if entry is None or "rps" not in entry["large"]:
+        return [""] * 8
+    empty, large = entry["empty"], entry["large"]
+
+    def number(value, digits=1):
+        return "" if value is None else f"{value:.{digits}f}"
+
+    growth = entry.get("p95_growth")
+    return [
+        number(empty.get("rps"), 0),
+        number(empty.get("p95")),
+        number(large["rps"], 0),
+        number(large["p50"]),
+        number(large["p95"]),
+        number(large["p99"]),
+        number(large.get("ratio"), 2),
+        "" if growth is None else f"{growth:+.0%}".replace("-", "−"),
+    ]
+
+
+def markdown_table(report: dict) -> str:
+    """The README's table: each leg's columns side by side, and the response size at the large database."""
+    legs = report["legs"]
+    short = {"sqlite": "SQLite", "postgres": "PG+Redis"}
+    size = "100k" if next(iter(legs.values()))["databases"][1]["claims"] >= 100_000 else "large"
+    columns = ["empty req/s", "empty p95", f"{size} req/s", f"{size} p50", f"{size} p95", f"{size} p99", "× floor"]
+    columns.append("p95 growth")
+    header = ["page", "variant", *[f"{short[name]} {column}" for name in legs for column in columns], "KB"]
+    lines = ["| " + " | ".join(header) + " |", "|---|---|" + "--:|" * (len(header) - 2)]
+    for page, variant, entries in rows_side_by_side(report):
+        kb = next(
+            (entry["large"].get("kb_per_response") for entry in entries if entry and "rps" in entry["large"]), None
+        )
+        cells = [
+            page,
+            variant,
+            *[cell for entry in entries for cell in markdown_cells(entry)],
+            f"{kb:.0f}" if kb else "",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def machine(wrk_version: str) -> dict:
@@ -642,10 +981,10 @@ def main() -> None:
     wrk_version = require_wrk()
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     load_at_start = [round(load, 2) for load in os.getloadavg()]
-    databases = [
-        ("empty", database(0, options.seed, rebuild=options.rebuild)),
-        (f"{options.claims:,} claims", database(options.claims, options.seed, rebuild=options.rebuild)),
-    ]
+    sizes = [("empty", 0), (f"{options.claims:,} claims", options.claims)]
+    if "sqlite" in options.legs:
+        databases = [(label, database(claims, options.seed, rebuild=options.rebuild)) for label, claims in sizes]
+    results: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as work:
         work_dir = Path(work)
         static_root = work_dir / "static"
@@ -654,11 +993,25 @@ def main() -> None:
             "collectstatic", "--noinput", "-v0",
             env=production_env(work_dir / "unused.sqlite3", static_root),
         )  # fmt: skip
-        results = [
-            run_database(label, path, static_root, work_dir, options, load=options.load and index == 1)
-            for index, (label, path) in enumerate(databases)
-        ]
-    table = compare(*results)
+        if "sqlite" in options.legs:
+            results["sqlite"] = [
+                run_database(label, path, static_root, work_dir, options, load=options.load and index == 1)
+                for index, (label, path) in enumerate(databases)
+            ]
+        if "postgres" in options.legs:
+            results["postgres"] = [
+                run_postgres(label, claims, static_root, work_dir, options, check=index == 1)
+                for index, (label, claims) in enumerate(sizes)
+            ]
+    legs = {}
+    for name, (empty, large) in results.items():
+        table = compare(empty, large)
+        legs[name] = {
+            "layout": LEGS[name],
+            "databases": [{"database": result["database"], "claims": result["claims"]} for result in (empty, large)],
+            "table": table,
+            "targets": targets(table),
+        }
     report = {
         "started": started,
         "machine": {**machine(wrk_version), "load_average_at_start": load_at_start},
@@ -666,18 +1019,26 @@ def main() -> None:
             "duration_seconds": options.duration,
             "wrk_threads": options.threads,
             "wrk_connections": options.connections,
-            "gunicorn": f"{options.workers} gthread workers × {options.worker_threads} threads",
-            "database": "SQLite (WAL), production settings (DEBUG off), page cache in a file cache shared by the workers",
+            "gunicorn": f"{options.workers} gthread workers × {options.worker_threads} threads per instance",
+            "legs": {
+                "sqlite": "SQLite (WAL), page cache in a file cache shared by the workers, 1 instance",
+                "postgres": "PostgreSQL (fresh database), Redis (shared cache and sessions), 2 instances; "
+                "wrk drives both at once with half the connections each; latency is the worse instance's",
+            },
+            "production_settings": "DEBUG off",
             "seed": options.seed,
         },
-        "databases": [{"database": result["database"], "claims": result["claims"]} for result in results],
-        "table": table,
-        "targets": targets(table),
+        "legs": legs,
     }
-    if options.load:
-        report["loads"] = results[1]["loads"]
+    if options.load and "sqlite" in results:
+        report["loads"] = results["sqlite"][1]["loads"]
+    if "postgres" in results:
+        report["cross_instance"] = results["postgres"][1]["cross_instance"]
     print_report(report)
+    print("\n" + markdown_table(report))
     print(f"\nWritten to {write_results(report).relative_to(BASE_DIR)}")
+    if report.get("cross_instance", {}).get("status") == "FAIL":
+        raise BenchError("the cross-instance check failed: " + "; ".join(report["cross_instance"]["failures"]))
 
 
 if __name__ == "__main__":
