@@ -98,6 +98,16 @@ class NewActorAndSourceReviewTests(BaseTestCase):
         self.assertContains(queue, f"actor:{self.newcomer.pk}")
         self.assertContains(queue, f"source:{self.draft_source.pk}")
 
+    def test_the_queue_shows_what_a_reviewer_publishes_of_them(self):
+        self.draft_source.outlet = "Kabul Weekly"
+        self.draft_source.save()
+        pending(self.newcomer)
+        pending(self.draft_source)
+        self.client.force_login(self.reviewer)
+        queue = self.client.get(QUEUE)
+        self.assertContains(queue, "Secretly *funded*.")
+        self.assertContains(queue, "<bdi>Kabul Weekly</bdi>", html=True)
+
     def test_one_bulk_approval_publishes_the_claim_with_its_actor_and_source(self):
         for record in (self.draft_source, self.newcomer, self.claim):
             pending(record)
