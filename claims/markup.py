@@ -64,18 +64,6 @@ def validate_markdown_length(text: str) -> None:
         )
 
 
-def markdown_fields():
-    """Every model field rendered as Markdown: by render_markdown_field's convention, those
-    with a ``<name>_html`` sibling."""
-    from django.apps import apps
-
-    for model in apps.get_models():
-        names = {field.name for field in model._meta.concrete_fields}
-        for field in model._meta.concrete_fields:
-            if f"{field.name}_html" in names:
-                yield field
-
-
 def render_markdown(text: str) -> str:
     """Markdown to HTML safe to show anywhere: no scripts, no styles, no URL schemes but web and mail.
 

@@ -286,11 +286,6 @@ class Proposition(Reviewable):
 # Claims
 
 
-class ClaimQuerySet(ReviewableQuerySet):
-    def with_display_relations(self):
-        return self.select_related("source", "claimant", "reported_by")
-
-
 class Claim(Reviewable):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="claims", verbose_name=_("source"))
     claimant = models.ForeignKey(
@@ -320,7 +315,7 @@ class Claim(Reviewable):
         help_text=_("For reported speech: who reports that the claimant said it."),
     )
 
-    objects = ClaimQuerySet.as_manager()
+    objects = ReviewableQuerySet.as_manager()
 
     # The anchor (start, end, prefix, suffix) follows the quote: prepare_revision re-anchors it.
     REVISABLE_FIELDS = ("quote", "paraphrase", "claimant", "reported_by", "asserted_on", "asserted_precision")

@@ -118,10 +118,6 @@ class VersionedModel(models.Model):
     def check_author(self, user) -> None:
         """Raise PermissionDenied unless ``user`` may change this record's text in place."""
 
-    def field_history(self):
-        """Every recorded field change of this record, newest first."""
-        return FieldChange.objects.for_record(self)
-
 
 class Reviewable(VersionedModel):
     """A record that only reaches readers once a reviewer approves it."""

@@ -85,7 +85,9 @@ class Source(Reviewable):
     def clean(self):
         super().clean()
         if self.text and not has_visible_text(self.text):
-            raise ValidationError({"text": _("The text has no visible characters: paste or upload the source's words.")})
+            raise ValidationError(
+                {"text": _("The text has no visible characters: paste or upload the source's words.")}
+            )
 
     def save(self, *args, **kwargs):
         # The URL becomes a link on public pages, so whatever path saves it (forms,
@@ -126,7 +128,3 @@ class Source(Reviewable):
     def check_withdrawable(self) -> None:
         if self.claims.filter(state=ReviewState.APPROVED).exists():
             raise ReviewError(_("Readers see this source with approved claims: return those claims to draft first."))
-
-    def text_is_intact(self) -> bool:
-        """Does the stored text still match the checksum recorded when it was saved?"""
-        return text_checksum(self.text) == self.checksum

@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims.models import Actor, ReviewState, Revision
+from claims.models import Actor, FieldChange, ReviewState, Revision
 from tests.base import approve
 from tests.desk.base import DeskTestCase
 
@@ -68,7 +68,7 @@ class DraftActorTests(DeskTestCase):
         self.post(description="Speaks for the interior ministry.")
         actor = Actor.objects.get(pk=self.actor.pk)
         self.assertEqual(actor.description, "Speaks for the interior ministry.")
-        self.assertEqual(actor.field_history().get().by, self.analyst)
+        self.assertEqual(FieldChange.objects.for_record(actor).get().by, self.analyst)
 
     def test_another_analyst_sees_it_read_only_and_cannot_post(self):
         self.login(self.other_analyst)

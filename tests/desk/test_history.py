@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from claims.models import FieldChange
 from tests.desk.base import HTMX, DeskTestCase
 
 
@@ -10,7 +11,7 @@ class EditHistoryTests(DeskTestCase):
         self.login()
 
     def assertLastChangeBy(self, record, field, user):
-        change = record.field_history().first()
+        change = FieldChange.objects.for_record(record).first()
         self.assertEqual((change.field, change.by), (field, user))
 
     def test_a_claim_edit_is_recorded_as_the_analysts(self):

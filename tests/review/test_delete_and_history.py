@@ -75,7 +75,7 @@ class HistoryTests(BaseTestCase):
         claim = make_claim(self.source, QUOTES[0], self.pakistan, self.analyst)
         claim.paraphrase, claim.claimant = "New words", self.taliban
         claim.save_edit(expected_version=claim.version, fields=["paraphrase", "claimant"], by=self.analyst)
-        changes = {c.field: (c.old, c.new, c.by) for c in claim.field_history()}
+        changes = {c.field: (c.old, c.new, c.by) for c in FieldChange.objects.for_record(claim)}
         self.assertEqual(changes["paraphrase"], (QUOTES[0], "New words", self.analyst))
         self.assertEqual(
             changes["claimant"],
