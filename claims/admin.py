@@ -740,8 +740,9 @@ class RevisionAdmin(WrittenByTheModelLayer, ReviewableAdmin):
 
     @admin.display(description="record")
     def record_link(self, obj):
-        url = reverse(f"admin:claims_{obj.record_model._meta.model_name}_change", args=[obj.object_id])
-        return format_html('<a href="{}">{} #{}</a>', url, obj.record_model._meta.verbose_name, obj.object_id)
+        opts = obj.record_model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.object_id])
+        return format_html('<a href="{}">{} #{}</a>', url, opts.verbose_name, obj.object_id)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

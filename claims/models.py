@@ -169,6 +169,10 @@ class Actor(Reviewable):
         render_markdown_field(self, "description", kwargs)
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        self.aliases = "\n".join(self.alias_list)
+
     def get_absolute_url(self):
         return reverse("reader:actor", args=[self.slug])
 

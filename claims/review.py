@@ -88,6 +88,15 @@ class VersionedModel(models.Model):
     class Meta:
         abstract = True
 
+    def clean(self):
+        super().clean()
+        # Browsers send a textarea's line breaks as "\r\n": stored text uses "\n", so an
+        # unchanged field never reads as changed (nor makes a revision of nothing).
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(field, models.TextField) and isinstance(value, str) and "\r" in value:
+                setattr(self, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
+
     def save(self, *args, **kwargs):
         for name in self.NAME_FIELDS:
             setattr(self, name, strip_bidi_controls(getattr(self, name)))

@@ -48,6 +48,25 @@ class PublicActorEditTests(BaseTestCase):
         self.assertContains(page, "(PTI)")
         self.assertEqual([row.field for row in revision.diff()], ["name"])
 
+    def test_line_breaks_sent_by_the_browser_do_not_make_a_change(self):
+        Actor.objects.filter(pk=self.pakistan.pk).update(aliases="Islamabad\nPindi")
+        data = form_data(self.client.get(self.url), aliases="Islamabad\r\nPindi", description="One\r\ntwo")
+        self.client.post(self.url, data)
+        revision = Revision.objects.for_record(self.pakistan).get()
+        self.assertEqual(revision.changes, {"description": "One\ntwo"})
+
+    def test_a_source_revision_has_its_review_page(self):
+        source = self.source
+        url = reverse("admin:sources_source_change", args=[source.pk])
+        self.client.post(url, form_data(self.client.get(url), outlet="Rival Daily"))
+        revision = Revision.objects.for_record(source).get()
+        self.client.force_login(self.reviewer)
+        page = self.client.get(reverse("admin:claims_revision_change", args=[revision.pk]))
+        self.assertContains(page, "Rival Daily")
+        self.assertContains(page, reverse("admin:sources_source_change", args=[source.pk]))
+        self.assertEqual(self.client.get(reverse("admin:claims_revision_changelist")).status_code, 200)
+        self.assertContains(self.client.get(url), f"Review revision #{revision.pk}")
+
     def test_the_name_on_contradiction_pages_waits_too(self):
         self.client.post(self.url, form_data(self.client.get(self.url), name="Pakistan Army"))
         self.client.logout()
@@ -107,6 +126,16 @@ class NewActorAndSourceReviewTests(BaseTestCase):
         queue = self.client.get(QUEUE)
         self.assertContains(queue, "Secretly *funded*.")
         self.assertContains(queue, "<bdi>Kabul Weekly</bdi>", html=True)
+
+    def test_a_pending_source_and_actor_have_the_review_panel(self):
+        pending(self.newcomer)
+        pending(self.draft_source)
+        self.client.force_login(self.reviewer)
+        for url in (
+            reverse("admin:sources_source_change", args=[self.draft_source.pk]),
+            reverse("admin:claims_actor_change", args=[self.newcomer.pk]),
+        ):
+            self.assertContains(self.client.get(url), 'value="approve_selected"', msg_prefix=url)
 
     def test_one_bulk_approval_publishes_the_claim_with_its_actor_and_source(self):
         for record in (self.draft_source, self.newcomer, self.claim):
