@@ -129,7 +129,9 @@ class ReviewedRecordEditTests(BaseTestCase):
 
 
 def draft_source(analyst) -> Source:
-    return make_source(text="A draft report, not yet reviewed.", title="Draft report", state="draft", created_by=analyst)
+    return make_source(
+        text="A draft report, not yet reviewed.", title="Draft report", state="draft", created_by=analyst
+    )
 
 
 class SourceEditTests(BaseTestCase):
