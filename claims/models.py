@@ -180,6 +180,9 @@ class Actor(Reviewable):
     def alias_list(self) -> list[str]:
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]
 
+    def dependencies(self):
+        return [(_("Its affiliation"), self.affiliation)]
+
     def check_approvable(self) -> None:
         require_approved((_("its affiliation"), Actor, self.affiliation_id))
 
@@ -407,6 +410,13 @@ class Claim(Reviewable):
         if self.reported_by_id and self.reported_by_id == self.claimant_id:
             raise ValidationError({"reported_by": _("The claimant cannot report their own claim; leave it empty.")})
 
+    def dependencies(self):
+        return [
+            (_("Its source"), self.source),
+            (_("Its claimant"), self.claimant),
+            (_("The actor who reported it"), self.reported_by),
+        ]
+
     def check_approvable(self) -> None:
         require_approved(
             (_("its source"), Source, self.source_id),
@@ -530,6 +540,9 @@ class Stance(Reviewable):
             self.side, self.created_by = side, user
             self.save(update_fields=["side", "created_by", "updated_at"])
             FieldChange.objects.record(before=before, after=self, fields=["side", "created_by"], by=user)
+
+    def dependencies(self):
+        return [(_("Its claim"), self.claim), (_("Its proposition"), self.proposition)]
 
     def check_approvable(self) -> None:
         # Read the states afresh: a bulk action may have approved them a moment ago.

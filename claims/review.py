@@ -88,6 +88,11 @@ class VersionedModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        for name in self.NAME_FIELDS:
+            setattr(self, name, strip_bidi_controls(getattr(self, name)))
+        super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
         # Browsers send a textarea's line breaks as "\r\n": stored text uses "\n", so an
@@ -96,11 +101,6 @@ class VersionedModel(models.Model):
             value = getattr(self, field.attname)
             if isinstance(field, models.TextField) and isinstance(value, str) and "\r" in value:
                 setattr(self, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
-
-    def save(self, *args, **kwargs):
-        for name in self.NAME_FIELDS:
-            setattr(self, name, strip_bidi_controls(getattr(self, name)))
-        super().save(*args, **kwargs)
 
     def save_edit(self, *, expected_version: int, fields: list[str], by=None) -> None:
         """Save ``fields`` unless someone saved the record since ``expected_version`` was loaded.
@@ -175,9 +175,40 @@ class Reviewable(VersionedModel):
                 % {"model": self._meta.verbose_name, "author": self.created_by}
             )
 
+    def dependencies(self) -> list[tuple[str, "Reviewable | None"]]:
+        """(label, record) for each record this one rests on: approved before it, sent to review with it."""
+        return []
+
     def submit(self, user) -> None:
+        """Send this draft to review, with the user's own drafts it rests on (a reviewer approves those first).
+
+        Refused when it rests on someone else's draft: that would wait in the
+        queue for a record nobody has sent.
+        """
         self.check_author(user)
-        self.transition("submit", user)
+        with transaction.atomic():
+            for label, record in self.dependencies():
+                if record is None:
+                    continue
+                state = type(record).objects.filter(pk=record.pk).values_list("state", flat=True).get()
+                if state not in (ReviewState.DRAFT, ReviewState.REJECTED):
+                    continue
+                if not record.is_authored_by(user):
+                    raise ReviewError(
+                        _(
+                            "%(what)s (%(record)s) is %(author)s's draft, not yet sent to review: this %(model)s can "
+                            "go to review once they send it."
+                        )
+                        % {
+                            "what": label,
+                            "record": record,
+                            "author": record.created_by,
+                            "model": self._meta.verbose_name,
+                        }
+                    )
+                record.state = state
+                record.submit(user)
+            self.transition("submit", user)
 
     def approve(self, user, *, reason: str = "", four_eyes: bool = True) -> None:
         """Publish the record. ``four_eyes=False`` is for automatic imports (seeds) only."""

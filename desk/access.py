@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django_htmx.http import HttpResponseClientRedirect
 
+from claims.models import ReviewError
 from claims.roles import is_analyst
 
 NOT_AN_ANALYST = (
@@ -48,6 +49,8 @@ def analyst_required(view):
             return view(request, *args, **kwargs)
         except PermissionDenied as error:
             return refusal(request, str(error) or "You may not do this here.", status=403)
+        except ReviewError as error:  # the record's state does not allow it now (someone else's draft, a race)
+            return refusal(request, " ".join(error.messages), status=409)
         except Http404 as error:
             return refusal(request, str(error) or "There is nothing at this address.", status=404)
 

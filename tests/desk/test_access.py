@@ -95,8 +95,8 @@ class DeskAccessTests(DeskTestCase):
             ("post", reverse("desk:stance_move", args=[stance.pk]), {"side": "qualifies", "version": stance.version}),
             ("post", reverse("desk:stance_remove", args=[removable.pk]), {"version": removable.version}),
             ("post", reverse("desk:claim_submit", args=[other.pk]), {}),
-            ("post", reverse("desk:stance_submit", args=[stance.pk]), {}),
             ("post", reverse("desk:proposition_submit", args=[slug]), {}),
+            ("post", reverse("desk:stance_submit", args=[stance.pk]), {}),  # with its draft claim
             ("post", reverse("desk:board_submit", args=[slug]), {}),
             ("post", reverse("desk:source_submit", args=[source]), {}),
             ("get", reverse("desk:actors") + "?q=Taliban", None),

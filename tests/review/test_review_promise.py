@@ -254,3 +254,36 @@ class BulkApprovalContradictionTests(BaseTestCase):
         for url in (reverse("reader:home"), reverse("reader:contradictions")):
             content = self.client.get(url).content.decode()
             self.assertLess(content.index("A brand new dispute."), content.index("An older contradiction."), url)
+
+
+class SubmittingWithWhatItRestsOnTests(BaseTestCase):
+    """A record goes to review with its author's drafts it rests on, never ahead of someone else's draft."""
+
+    def test_a_stance_takes_its_authors_draft_claim_and_proposition_along(self):
+        claim = make_claim(self.source, QUOTES[0], self.pakistan, self.analyst)
+        proposition = Proposition.objects.create(statement="Sheltered.", created_by=self.analyst)
+        stance = Stance.objects.create(
+            claim=claim, proposition=proposition, side=Side.SUPPORTS, created_by=self.analyst
+        )
+        stance.submit(self.analyst)
+        states = {Claim.objects.get(pk=claim.pk).state, Proposition.objects.get(pk=proposition.pk).state}
+        self.assertEqual(states, {ReviewState.PENDING})
+
+    def test_a_stance_on_someone_elses_draft_proposition_is_refused_at_the_desk(self):
+        proposition = Proposition.objects.create(statement="Not yet sent.", created_by=self.analyst)
+        claim = approve(make_claim(self.source, QUOTES[0], self.pakistan, self.other_analyst), self.reviewer)
+        stance = Stance.objects.create(
+            claim=claim, proposition=proposition, side=Side.SUPPORTS, created_by=self.other_analyst
+        )
+        self.client.force_login(self.other_analyst)
+        response = self.client.post(reverse("desk:stance_submit", args=[stance.pk]))
+        self.assertContains(response, "not yet sent to review", status_code=409)
+        self.assertEqual(Stance.objects.get(pk=stance.pk).state, ReviewState.DRAFT)
+        self.assertEqual(Proposition.objects.get(pk=proposition.pk).state, ReviewState.DRAFT)
+
+    def test_a_claim_whose_claimant_is_someone_elses_draft_waits_for_them(self):
+        stranger = Actor.objects.create(name="Someone's draft actor", created_by=self.other_analyst)
+        claim = make_claim(self.source, QUOTES[0], stranger, self.analyst)
+        with self.assertRaisesMessage(ReviewError, "is ahmad's draft, not yet sent to review"):
+            claim.submit(self.analyst)
+        self.assertEqual(Claim.objects.get(pk=claim.pk).state, ReviewState.DRAFT)
