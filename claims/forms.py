@@ -22,10 +22,8 @@ class MarkdownField(forms.CharField):
         )
         super().__init__(**kwargs)
 
-    def widget_attrs(self, widget):
-        # The browser stops typing at the limit. Not max_length: the server counts a
-        # line break as one character, as the browser does, though it arrives as "\r\n".
-        return {**super().widget_attrs(widget), "maxlength": str(MARKDOWN_MAX_LENGTH)}
+    # No maxlength on the textarea: a browser would silently cut a longer paste. The
+    # server refuses it with a message that gives the length, and the text stays in the form.
 
     def validate(self, value):
         super().validate(value)

@@ -239,7 +239,7 @@ class ClaimFieldsForm(BidiControlsStrippedMixin, forms.Form):
 
     def _resolve_actor(self, field: str) -> None:
         """Put the actor ``field`` names (an unsaved one if it is to be created) in cleaned_data."""
-        name = self.cleaned_data[field].strip()
+        name = " ".join(self.cleaned_data[field].split())
         if self.cleaned_data.get(f"{field}_is_new"):
             if actors_named(name):
                 self.add_error(
@@ -574,10 +574,15 @@ class ActorForm(BidiControlsStrippedMixin, forms.Form):
         return "\n".join(line.strip() for line in self.cleaned_data["aliases"].splitlines() if line.strip())
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
+        name = " ".join(self.cleaned_data["name"].split())  # "Zabihullah  Mujahid" is "Zabihullah Mujahid"
         others = [actor for actor in actors_named(name) if self.actor is None or actor.pk != self.actor.pk]
         if any(actor.name.casefold() == name.casefold() for actor in others):
             raise ValidationError(_("An actor called “%(name)s” already exists."), params={"name": name})
+        if others:
+            raise ValidationError(
+                _("“%(name)s” is another name of %(actor)s: use that actor, or give this one a fuller name."),
+                params={"name": name, "actor": others[0].name},
+            )
         return name
 
     def clean_affiliation(self) -> Actor | None:

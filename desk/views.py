@@ -993,5 +993,5 @@ def actor_submit(request, slug):
         if body is not None and body.is_editable and body.created_by_id == request.user.pk:
             body.submit(request.user)
         actor.submit(request.user)
-    messages.success(request, "Actor sent to review. Readers see it once a reviewer approves it.")
+    messages.success(request, "Actor sent to review. Readers see it once a reviewer approves it and one of its claims.")
     return redirect("desk:actor", actor.slug)

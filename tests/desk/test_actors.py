@@ -38,6 +38,13 @@ class NewActorTests(DeskTestCase):
         self.assertContains(response, "Kept text", status_code=422)
         self.assertEqual(Actor.objects.filter(name__iexact="afghan taliban").count(), 1)
 
+    def test_a_name_differing_only_in_spaces_or_another_actors_alias_is_refused(self):
+        response = self.client.post(NEW, actor_form(name="Afghan   Taliban"))
+        self.assertContains(response, "An actor called “Afghan Taliban” already exists.", status_code=422)
+        response = self.client.post(NEW, actor_form(name="islamabad"))
+        self.assertContains(response, "is another name of Government of Pakistan", status_code=422)
+        self.assertEqual(Actor.objects.count(), 2)
+
     def test_an_unknown_affiliation_is_refused(self):
         response = self.client.post(NEW, actor_form(name="Spokesman", affiliation="Nobody at all"))
         self.assertContains(response, "No actor is called “Nobody at all”", status_code=422)

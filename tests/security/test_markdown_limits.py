@@ -1,6 +1,7 @@
 """Markdown cannot hold a worker: its fields have a length limit that every path enforces,
 and rendering hostile text at that limit costs about what rendering prose does."""
 
+import re
 import time
 
 from django.apps import apps
@@ -196,9 +197,17 @@ class DeskLimitTests(DeskTestCase):
         self.stance.refresh_from_db()
         self.assertEqual((self.stance.note, self.stance.version), ("", 1))
 
-    def test_the_form_tells_the_browser_the_limit(self):
+    def test_the_form_states_the_limit_and_never_cuts_a_paste(self):
         response = self.client.get(reverse("desk:proposition_edit", args=[self.proposition.slug]), **HTMX)
-        self.assertContains(response, f'maxlength="{N}"')
+        self.assertContains(response, f"Markdown, at most {N:,} characters.")
+        textarea = re.search(r'<textarea[^>]*name="description"[^>]*>', response.content.decode())[0]
+        self.assertNotIn("maxlength", textarea)
+
+    def test_too_long_a_text_stays_in_the_form(self):
+        url = reverse("desk:proposition_edit", args=[self.proposition.slug])
+        data = {"statement": self.proposition.statement, "description": TOO_LONG, "version": self.proposition.version}
+        response = self.client.post(url, data, **HTMX)
+        self.assertContains(response, TOO_LONG, status_code=422)
 
 
 class AdminLimitTests(BaseTestCase):
