@@ -19,7 +19,9 @@ class FragmentNode(template.Node):
     def render(self, context):
         key = self.key.resolve(context)
         if not key:
-            raise template.TemplateSyntaxError("{% fragment %} needs a key made by the view (reader.caching.fragment_key).")
+            raise template.TemplateSyntaxError(
+                "{% fragment %} needs a key made by the view (reader.caching.fragment_key)."
+            )
         return kept_fragment(key, lambda: self.nodelist.render(context))
 
 
