@@ -197,8 +197,19 @@ def _listed() -> dict:
     claims = Claim.objects.select_related("source", "claimant").defer("source__text")
     stances = Stance.objects.select_related("proposition", "claim__claimant")
     propositions = Proposition.objects.all()
-    revisions = Revision.objects.prefetch_related(GenericPrefetch("record", [claims, stances, propositions]))
-    return {"claim": claims, "stance": stances, "proposition": propositions, "revision": revisions}
+    actors = Actor.objects.all()
+    sources = Source.objects.defer("text")
+    revisions = Revision.objects.prefetch_related(
+        GenericPrefetch("record", [claims, stances, propositions, actors, sources])
+    )
+    return {
+        "claim": claims,
+        "stance": stances,
+        "proposition": propositions,
+        "actor": actors,
+        "source": sources,
+        "revision": revisions,
+    }
 
 
 def _my_work(user, limit: int) -> dict[str, DeskSection]:
@@ -208,7 +219,7 @@ def _my_work(user, limit: int) -> dict[str, DeskSection]:
     records = [
         *(
             record
-            for kind in ("claim", "stance", "proposition")
+            for kind in ("claim", "stance", "proposition", "actor", "source")
             for record in _latest_per_state(listed[kind], user, states, limit + 1)
         ),
         # Revisions are never drafts: an analyst proposes a change by sending it to review.
@@ -228,12 +239,12 @@ def _my_work(user, limit: int) -> dict[str, DeskSection]:
 
 def _my_section_page(user, section: DeskSection, number) -> Page:
     """One page of everything of mine in ``section``'s state, latest change first, across kinds (a union query)."""
-    kinds = [Claim, Stance, Proposition] + ([Revision] if section.state != ReviewState.DRAFT else [])
+    kinds = [Claim, Stance, Proposition, Actor, Source] + ([Revision] if section.state != ReviewState.DRAFT else [])
     rows = [
         model.objects.filter(created_by=user, state=section.state)
         .order_by()
-        .annotate(kind=Value(model._meta.model_name, output_field=CharField()))
-        .values_list("kind", "pk", "updated_at")
+        .annotate(record_kind=Value(model._meta.model_name, output_field=CharField()))
+        .values_list("record_kind", "pk", "updated_at")
         for model in kinds
     ]
     union = rows[0].union(*rows[1:], all=True).order_by("-updated_at", "-pk")

@@ -73,6 +73,8 @@ class Source(Reviewable):
             models.Index(fields=["-created_at"], name="source_created_idx"),
             # awaiting_review(): the reviewers' queue, oldest first.
             models.Index(fields=["state", "submitted_at"], name="source_queue_idx"),
+            # Desk home: an analyst's own sources, latest change first.
+            models.Index(fields=["created_by", "-updated_at"], name="source_mine_idx"),
         ]
         permissions = [("review_source", "Can approve and reject sources")]
 

@@ -3,7 +3,8 @@
 from django import template
 from django.urls import reverse
 
-from claims.models import Claim, Proposition, Side, Stance
+from claims.models import Actor, Claim, Proposition, Side, Stance
+from sources.models import Source
 
 register = template.Library()
 
@@ -31,6 +32,10 @@ def desk_url(record) -> str:
         return f"{reverse('desk:board', args=[record.proposition.slug])}#stance-{record.pk}"
     if isinstance(record, Proposition):
         return reverse("desk:board", args=[record.slug])
+    if isinstance(record, Actor):
+        return reverse("desk:actor", args=[record.slug])
+    if isinstance(record, Source):
+        return reverse("desk:source", args=[record.pk])
     raise TypeError(f"No desk page for {type(record).__name__}")
 
 
@@ -48,6 +53,8 @@ def revise_url(record) -> str:
         return reverse("desk:stance_revise", args=[record.pk])
     if isinstance(record, Proposition):
         return reverse("desk:proposition_revise", args=[record.slug])
+    if isinstance(record, Actor):
+        return reverse("desk:actor", args=[record.slug])
     raise TypeError(f"No revision form for {type(record).__name__}")
 
 

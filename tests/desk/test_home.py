@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from claims.models import Proposition, Side, Stance
+from claims.models import Actor, Proposition, Side, Stance
 from desk.views import HOME_LIST_LIMIT, SECTION_PAGE_ROWS
 from tests.base import approve, make_claim, make_source
 from tests.desk.base import DeskTestCase
@@ -62,15 +62,27 @@ class DeskHomeTests(DeskTestCase):
     def test_its_query_count_does_not_grow_with_the_records_shown(self):
         self.propose_changes(0)
         self.login()
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(13):
             self.client.get(self.url)
         for number in range(1, 5):
             source = make_source(text=f"Text number {number}: Pakistan says one thing.", created_by=self.analyst)
             make_claim(source, "Pakistan says one thing", self.pakistan, self.analyst)
             Proposition.objects.create(statement=f"Statement {number}", created_by=self.analyst)
             self.propose_changes(number)
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(13):
             self.client.get(self.url)
+
+    def test_it_lists_my_actors_and_sources_in_every_state(self):
+        Actor.objects.create(name="My draft spokesman", created_by=self.analyst)
+        source = make_source(text="A pending report of mine.", title="My pending report", state="draft",
+                             created_by=self.analyst)  # fmt: skip
+        source.submit(self.analyst)
+        self.login()
+        response = self.client.get(self.url)
+        self.assertContains(response, reverse("desk:actor", args=["my-draft-spokesman"]))
+        self.assertContains(response, "My pending report")
+        drafts = self.client.get(self.url, {"show": "drafts"})
+        self.assertContains(drafts, "My draft spokesman")
 
     def test_it_lists_my_changes_waiting_for_review(self):
         self.propose_changes(0)
