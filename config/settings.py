@@ -29,6 +29,13 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
+# The Atom feed's entry ids are tag: URIs minted by this authority (a domain the site owns)
+# from this date; once a feed is published neither may change. By default, the first
+# allowed host that is a domain name.
+_DOMAIN_HOSTS = [host.lstrip(".") for host in ALLOWED_HOSTS if "." in host.strip(".") and host[-1:].isalpha()]
+FEED_TAG_AUTHORITY = env_str("FEED_TAG_AUTHORITY") or (_DOMAIN_HOSTS[0] if _DOMAIN_HOSTS else "claim-tracker.example")
+FEED_TAG_DATE = env_str("FEED_TAG_DATE") or "2024"
+
 INSTALLED_APPS = [
     "claims.admin_site.ReviewAdminConfig",  # django.contrib.admin with the review queue
     "django.contrib.auth",

@@ -34,8 +34,7 @@ def tag_uri(specific: str) -> str:
     comes from ``FEED_TAG_AUTHORITY`` and ``FEED_TAG_DATE``; once published,
     neither may change.
     """
-    authority = getattr(settings, "FEED_TAG_AUTHORITY", "claim-tracker.example")
-    date = getattr(settings, "FEED_TAG_DATE", "2024")
+    authority, date = settings.FEED_TAG_AUTHORITY, settings.FEED_TAG_DATE
     if not _AUTHORITY.match(authority) or not _TAG_DATE.match(date):
         raise ImproperlyConfigured(
             f"FEED_TAG_AUTHORITY must be a domain name or e-mail address ({authority!r}) and "

@@ -87,6 +87,15 @@ class PublicPageTests(BidiTestCase):
         self.assertIn(RLO, response.content.decode())
 
 
+class SearchQueryTests(BaseTestCase):
+    def test_a_query_with_an_override_is_echoed_stripped_and_isolated(self):
+        response = self.client.get(reverse("reader:search"), {"q": "\u202egnilleps"})
+        title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S)[1]
+        self.assertNotIn("\u202e", title)
+        self.assertContains(response, "“<bdi>gnilleps</bdi>”")
+        self.assertNotContains(response, "“\u202egnilleps”")
+
+
 class DeskAndAdminTests(BidiTestCase):
     def test_desk_rows_and_the_source_page_isolate_names(self):
         for url in (
