@@ -67,6 +67,28 @@ def require_approved(*dependencies) -> None:
         )
 
 
+def pages_added_to(propositions: set[int], claims: list[tuple[int, int | None, int]]) -> set[tuple[str, int]]:
+    """The public pages whose own records an approval adds to, as ("proposition" | "actor" | "source", pk).
+
+    ``propositions`` are those the approval puts a public stance on; ``claims`` are
+    (claimant, reporter, source) of the claims it makes public. Besides their own
+    pages, everyone with a public stance on those propositions changes (their
+    lists of opponents), and so do the bodies they belong to (their members).
+    """
+    public_stances = Stance.objects.filter(state=ReviewState.APPROVED)
+    actors = {actor for claimant, reporter, _ in claims for actor in (claimant, reporter) if actor}
+    sharing = public_stances.filter(proposition__in=propositions, claim__state=ReviewState.APPROVED)
+    actors |= set(sharing.values_list("claim__claimant_id", flat=True))
+    actors |= set(
+        Actor.objects.filter(pk__in=actors, affiliation__isnull=False).values_list("affiliation_id", flat=True)
+    )
+    return (
+        {("proposition", pk) for pk in propositions}
+        | {("actor", pk) for pk in actors}
+        | {("source", source) for _, _, source in claims}
+    )
+
+
 def render_markdown_field(instance, field: str, save_kwargs: dict) -> None:
     """Render ``field`` (Markdown) into ``<field>_html`` when a save writes ``field``.
 
@@ -262,6 +284,12 @@ class Proposition(Reviewable):
     def after_state_change(self) -> None:
         self.refresh_public_counts()
 
+    def pages_added_to(self) -> set[tuple[str, int]]:
+        """Approving a proposition adds it, and its public claims, to their pages."""
+        on_it = Stance.objects.public().filter(proposition=self).values("claim_id")
+        claims = Claim.objects.public().filter(pk__in=on_it).values_list("claimant_id", "reported_by_id", "source_id")
+        return pages_added_to({self.pk}, list(claims))
+
     def refresh_public_counts(self) -> None:
         """Recount the public stances on each side and note when this became a contradiction."""
         counts = dict(
@@ -428,6 +456,12 @@ class Claim(Reviewable):
         for proposition in Proposition.objects.filter(stances__claim=self).distinct():
             proposition.refresh_public_counts()
 
+    def pages_added_to(self) -> set[tuple[str, int]]:
+        """Approving a claim adds it to its actors' and source's pages, and to its propositions' through its stances."""
+        propositions = Stance.objects.filter(state=ReviewState.APPROVED, claim=self).values_list("proposition_id")
+        claims = [(self.claimant_id, self.reported_by_id, self.source_id)]
+        return pages_added_to({pk for (pk,) in propositions}, claims)
+
     def prepare_revision(self, changes: dict) -> dict:
         """A changed quote brings its anchor into the same source.
 
@@ -561,6 +595,11 @@ class Stance(Reviewable):
 
     def after_state_change(self) -> None:
         self.proposition.refresh_public_counts()
+
+    def pages_added_to(self) -> set[tuple[str, int]]:
+        """Approving a stance adds its claim to the proposition's page and the claim's actors' and source's."""
+        claims = Claim.objects.filter(pk=self.claim_id).values_list("claimant_id", "reported_by_id", "source_id")
+        return pages_added_to({self.proposition_id}, list(claims))
 
 
 # ---------------------------------------------------------------------------

@@ -285,6 +285,15 @@ class Reviewable(VersionedModel):
     def after_state_change(self) -> None:
         """Keep what depends on this record's state (public counts) correct."""
 
+    def pages_added_to(self) -> set[tuple[str, int]]:
+        """The public pages, as (kind, pk), whose own records an approval of this one adds to.
+
+        Those pages' cached parts are rendered again; other pages keep theirs (reader.caching). None by default:
+        an actor or source is approved before any claim of theirs, so its approval
+        adds to no page until a claim does.
+        """
+        return set()
+
     def history(self):
         return StateChange.objects.filter(
             content_type=ContentType.objects.get_for_model(type(self)), object_id=self.pk

@@ -281,49 +281,6 @@ def _bump_scopes(scopes: set[tuple[str, int]]) -> None:
     cache.set_many({f"public-scope:{kind}:{pk}": uuid.uuid4().hex for kind, pk in scopes}, timeout=None)
 
 
-def _scopes_added_to(record) -> set[tuple[str, int]]:
-    """The pages whose own records an approval of ``record`` (a claim, stance or proposition) adds to.
-
-    An actor or source is approved before any claim of theirs, so its approval adds to no page.
-    """
-    from claims.models import Actor, Claim, Proposition, Stance
-    from sources.models import Source
-
-    public_stances = Stance.objects.filter(state=ReviewState.APPROVED)
-    if isinstance(record, Claim):
-        propositions = set(public_stances.filter(claim=record).values_list("proposition_id", flat=True))
-        claims = [(record.claimant_id, record.reported_by_id, record.source_id)]
-    elif isinstance(record, Stance):
-        propositions = {record.proposition_id}
-        claims = list(
-            Claim.objects.filter(pk=record.claim_id).values_list("claimant_id", "reported_by_id", "source_id")
-        )
-    elif isinstance(record, Proposition):
-        propositions = {record.pk}
-        on_it = public_stances.filter(proposition=record).values("claim_id")
-        claims = list(
-            Claim.objects.public().filter(pk__in=on_it).values_list("claimant_id", "reported_by_id", "source_id")
-        )
-    elif isinstance(record, (Actor, Source)):
-        return set()
-    else:
-        raise TypeError(f"No public pages follow {type(record).__name__}")
-    actors = {actor for claimant, reporter, _ in claims for actor in (claimant, reporter) if actor}
-    # Everyone with a public stance on these propositions: their lists of opponents change.
-    sharing = public_stances.filter(proposition__in=propositions, claim__state=ReviewState.APPROVED)
-    actors |= set(sharing.values_list("claim__claimant_id", flat=True))
-    # Their affiliations: an actor who becomes public joins the list of members.
-    affiliations = Actor.objects.filter(pk__in=actors, affiliation__isnull=False).values_list(
-        "affiliation_id", flat=True
-    )
-    actors |= set(affiliations)
-    return (
-        {("proposition", pk) for pk in propositions}
-        | {("actor", pk) for pk in actors}
-        | {("source", source) for _, _, source in claims}
-    )
-
-
 def desk_generation() -> str:
     """Changes whenever any record the desk shows is saved or deleted, in any state."""
     return _token(DESK_GENERATION_KEY)
@@ -496,7 +453,7 @@ def _reviewable_saved(sender, instance, created=False, update_fields=None, raw=F
     if instance.state == ReviewState.APPROVED:
         added = created or state_changed
         if added:
-            scopes = _scopes_added_to(instance)
+            scopes = instance.pages_added_to()
             transaction.on_commit(lambda: _bump_scopes(scopes))
         public_data_changed(withdrawal=not added)
     elif state_changed and instance.state == ReviewState.DRAFT:

@@ -103,7 +103,7 @@ class BulkWritesTest(ReaderTestCase):
 
     def test_writing_in_bulk_bumps_every_generation_once_after_the_commit(self):
         before = self.tokens()
-        scopes = mock.patch.object(caching, "_scopes_added_to")
+        scopes = mock.patch.object(Actor, "pages_added_to")
         with scopes as scopes_added_to, self.captureOnCommitCallbacks() as callbacks, caching.writing_in_bulk():
             for n in range(3):
                 Actor.objects.create(state="approved", name=f"Bulk {n}")
