@@ -57,7 +57,7 @@ from desk.submission import (
     submit_claim,
     submit_source_drafts,
 )
-from reader.caching import cached_for_desk, desk_fragment_key, desk_fragment_timeout
+from reader.caching import cached_for_desk, desk_fragment_key
 from sources.anchoring import AnchorError, anchor_quote
 from sources.models import Source
 
@@ -269,7 +269,6 @@ def home(request):
         raise Http404("There is no such list on the desk: choose drafts, pending or rejected.")
     context = {
         "fragment": desk_fragment_key("home", request.user.pk, request.get_full_path()),
-        "fragment_timeout": desk_fragment_timeout(),
     }
     if show:
         state, heading = SECTIONS[show]

@@ -286,10 +286,6 @@ def desk_generation() -> str:
     return _token(DESK_GENERATION_KEY)
 
 
-def desk_fragment_timeout() -> int:
-    return fragment_timeout()
-
-
 def desk_fragment_key(name: str, *parts) -> str:
     """A cache key for a desk fragment that holds for the current desk generation only."""
     return fragment_key(f"desk-{name}", desk_generation(), *parts)
@@ -297,7 +293,7 @@ def desk_fragment_key(name: str, *parts) -> str:
 
 def cached_for_desk(name: str, *parts, compute):
     """``compute()``, kept under ``desk_fragment_key(name, *parts)`` until the desk generation changes."""
-    return _kept(desk_fragment_key(name, *parts), compute, desk_fragment_timeout())
+    return _kept(desk_fragment_key(name, *parts), compute, fragment_timeout())
 
 
 def _bump_desk_generation() -> None:
