@@ -21,7 +21,6 @@ in bulk instead, with the same meaning.
 """
 
 import datetime
-import importlib
 import math
 import random
 import time
@@ -787,21 +786,10 @@ def generate_corpus(*, claims: int, seed: int, stdout=None) -> CorpusSummary:
 
 
 def public_data_written() -> None:
-    """Bump the public data generation once (a withdrawal: nothing cached before survives).
+    """Bump the public data generation once (a withdrawal: nothing cached before survives)."""
+    from reader.caching import bump_public_generation
 
-    The page cache's module is looked up when needed, so the generator does not
-    depend on where the public pages live.
-    """
-    for module in ("reader.caching", "claims.caching"):
-        try:
-            caching = importlib.import_module(module)
-        except ModuleNotFoundError as error:
-            if error.name not in (module, module.partition(".")[0]):
-                raise
-            continue
-        caching.bump_public_generation()
-        return
-    raise CorpusError("No page cache module found (reader.caching or claims.caching).")
+    bump_public_generation()
 
 
 def rebuild_search_index(stdout) -> None:
