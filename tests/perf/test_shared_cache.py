@@ -24,7 +24,7 @@ from tests.base import BaseTestCase, approve, make_claim
 
 @dataclass
 class Instance:
-    """One app server: its readers' and reviewer's browsers, and its workers' memory of pages."""
+    """One app server: the memory its workers keep of pages, and an anonymous reader who browses it."""
 
     memory: caching.NearCache = field(default_factory=lambda: caching.NearCache(max_bytes=8 * 1024 * 1024))
     reader: Client = field(default_factory=Client)
