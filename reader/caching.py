@@ -97,6 +97,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from claims.models import ReviewState
+from config.middleware import parse_id
 
 GENERATION_KEY = "public-data-generation"
 WITHDRAWAL_KEY = "public-data-withdrawal"
@@ -325,16 +326,44 @@ def _is_cacheable(request, *, shared: bool = False) -> bool:
     return not settings.DEBUG and request.method in ("GET", "HEAD") and (shared or _is_anonymous(request))
 
 
-def keep_read_parameters(request, reads: tuple[str, ...]) -> None:
+# Largest page number a list is asked for: beyond it a list says so rather than keeping a page per number.
+MAX_PAGE_NUMBER = 10_000
+
+
+def page_number(value: str) -> str | None:
+    """A page number as the lists read it, or None (dropped) for anything else."""
+    number = parse_id(value)
+    return str(number) if number and number <= MAX_PAGE_NUMBER else None
+
+
+def year(value: str) -> str | None:
+    return value if len(value) == 4 and value.isascii() and value.isdigit() else None
+
+
+def one_of(*allowed: str):
+    return lambda value: value if value in allowed else None
+
+
+def text(limit: int):
+    return lambda value: value if len(value) <= limit else None
+
+
+def keep_read_parameters(request, reads) -> None:
     """Drop from ``request`` every query parameter but ``reads``, and put those in ``reads``' order.
 
-    Every value of a kept parameter stays, in its order, so the view reads
-    exactly what it would have read.
+    ``reads`` names the parameters, or maps each to a check that returns its
+    canonical value or None: a value a view would refuse or ignore is dropped,
+    so random values of a read parameter do not each make a page of their own.
+    Only the last value of a parameter is kept (the one views read).
     """
+    checks = reads if isinstance(reads, dict) else dict.fromkeys(reads)
     kept = QueryDict(mutable=True, encoding=request.GET.encoding)
-    for name in reads:
-        if values := request.GET.getlist(name):
-            kept.setlist(name, values)
+    for name, check in checks.items():
+        value = request.GET.get(name)
+        if value is not None and check is not None:
+            value = check(value)
+        if value is not None:
+            kept[name] = value
     query = kept.urlencode()
     kept._mutable = False
     request.GET = kept
@@ -412,12 +441,13 @@ def _serve_cached(view, request, args, kwargs, vary: tuple[str, ...]):
     return get_conditional_response(request, etag=page.etag, last_modified=int(page.rendered_at), response=response)
 
 
-def cached_public_page(view=None, *, shared: bool = False, reads: tuple[str, ...] = ()):
+def cached_public_page(view=None, *, shared: bool = False, reads=()):
     """Serve ``view`` from the cache to anonymous readers, with ETag and Last-Modified.
 
-    ``reads`` names the query parameters the view reads; it never sees any
-    other (see ``keep_read_parameters``), for everyone, so the page and its
-    fragments are the same whatever else the address carries.
+    ``reads`` names the query parameters the view reads, or maps each to a check
+    of its value; it never sees any other, nor a value that fails its check (see
+    ``keep_read_parameters``), for everyone, so the page and its fragments are
+    the same whatever else the address carries.
     ``shared=True`` is for documents that hold nothing for one reader (a feed,
     JSON data): they are served from the cache to logged-in readers too.
     """

@@ -19,7 +19,17 @@ from django.views.decorators.http import require_safe
 
 from claims.models import Actor, Proposition
 from reader import public
-from reader.caching import cached_for_scope, cached_public_page, fragment_key, public_generation, scope_token
+from reader.caching import (
+    cached_for_scope,
+    cached_public_page,
+    fragment_key,
+    one_of,
+    page_number,
+    public_generation,
+    scope_token,
+    text,
+    year,
+)
 from reader.public_json import contradiction_json, contradiction_json_ld
 from search.forms import SearchForm
 from search.query import cached_find, load_results, parse_query
@@ -60,7 +70,15 @@ def _contradictions_page(form, number):
 
 
 @require_safe
-@cached_public_page(reads=("actor", "source", "year", "sort", "page"))
+@cached_public_page(
+    reads={
+        "actor": text(200),
+        "source": text(500),
+        "year": year,
+        "sort": one_of(*(value for value, _ in public.ContradictionSort.CHOICES)),
+        "page": page_number,
+    }
+)
 def contradiction_list(request):
     form = SimpleLazyObject(lambda: public.ContradictionFilterForm(request.GET))
     address, generation = request.get_full_path(), public_generation()
@@ -120,7 +138,7 @@ def contradiction_data(request, slug):
 
 
 @require_safe
-@cached_public_page(reads=("page",))
+@cached_public_page(reads={"page": page_number})
 def actor(request, slug):
     actor = _get_public_actor(slug)
     actor_page = public.ActorPage(actor, request.GET.get("page"))
@@ -149,7 +167,7 @@ def source(request, pk):
 
 
 @require_safe
-@cached_public_page(reads=("q", "page"))
+@cached_public_page(reads={"q": None, "page": page_number})
 def search(request):
     form = SearchForm(request.GET)
     text = form.cleaned_data["q"] if form.is_valid() else ""

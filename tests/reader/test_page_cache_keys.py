@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
-from reader.caching import keep_read_parameters
+from reader.caching import keep_read_parameters, one_of, page_number, text, year
 from tests.reader.builders import ReaderTestCase
 
 
@@ -78,14 +78,29 @@ class UnreadParametersTest(ReaderTestCase):
 
 
 class KeepReadParametersTest(ReaderTestCase):
-    def test_only_the_read_parameters_stay_with_every_value_in_order(self):
+    def test_only_the_read_parameters_stay_with_the_value_views_read_in_order(self):
         request = RequestFactory().get("/contradictions/?utm=1&year=2022&actor=b&page=2&actor=a")
 
         keep_read_parameters(request, ("actor", "year", "page"))
 
-        self.assertEqual(request.GET.getlist("actor"), ["b", "a"])
-        self.assertEqual(request.META["QUERY_STRING"], "actor=b&actor=a&year=2022&page=2")
-        self.assertEqual(request.get_full_path(), "/contradictions/?actor=b&actor=a&year=2022&page=2")
+        self.assertEqual(request.GET.getlist("actor"), ["a"])
+        self.assertEqual(request.META["QUERY_STRING"], "actor=a&year=2022&page=2")
+        self.assertEqual(request.get_full_path(), "/contradictions/?actor=a&year=2022&page=2")
+
+    def test_values_a_view_would_refuse_are_dropped(self):
+        request = RequestFactory().get("/contradictions/?sort=abc123&year=20x2&page=5551212&actor=Taliban")
+
+        keep_read_parameters(
+            request, {"sort": one_of("newest", "claims"), "year": year, "page": page_number, "actor": text(200)}
+        )
+
+        self.assertEqual(request.get_full_path(), "/contradictions/?actor=Taliban")
+
+    def test_random_values_of_read_parameters_share_one_cached_page(self):
+        with self.settings(DEBUG=False):
+            first = self.client.get(reverse("reader:contradictions"), {"sort": "abc", "page": "99999999"})
+            second = self.client.get(reverse("reader:contradictions"), {"sort": "xyz", "page": "12345678"})
+        self.assertEqual(first["ETag"], second["ETag"])
 
     def test_a_page_that_reads_nothing_has_no_query(self):
         request = RequestFactory().get("/?utm_source=x")

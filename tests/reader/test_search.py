@@ -180,7 +180,7 @@ class SearchPageTest(ReaderTestCase):
     def test_it_shows_ranked_results_with_matches_highlighted(self):
         response = self.get(self.url, query_params={"q": "shelter"})
 
-        self.assertContains(response, "results for “shelter”")
+        self.assertContains(response, "results for “<bdi>shelter</bdi>”")
         self.assertContains(
             response,
             f'<a href="{self.proposition.get_absolute_url()}">The Afghan Taliban <mark>shelter</mark> the TTP.</a>',
@@ -209,18 +209,18 @@ class SearchPageTest(ReaderTestCase):
     def test_no_match_is_explained(self):
         response = self.get(self.url, query_params={"q": "zebra"})
 
-        self.assertContains(response, "No approved quote, contradiction, actor or source matches “zebra”")
+        self.assertContains(response, "No approved quote, contradiction, actor or source matches “<bdi>zebra</bdi>”")
 
     def test_no_match_for_any_word_is_explained(self):
         response = self.get(self.url, query_params={"q": "zebra giraffe"})
 
-        self.assertContains(response, "matches any word of “zebra giraffe”")
+        self.assertContains(response, "matches any word of “<bdi>zebra giraffe</bdi>”")
         self.assertNotContains(response, "search-results__note")
 
     def test_results_matching_only_some_words_say_so(self):
         response = self.get(self.url, query_params={"q": "shelter zebra"})
 
-        self.assertContains(response, "Nothing matches every word of “shelter zebra”")
+        self.assertContains(response, "Nothing matches every word of “<bdi>shelter zebra</bdi>”")
         self.assertContains(response, "<mark>shelter</mark>")
 
     def test_results_matching_every_word_carry_no_note(self):
