@@ -12,15 +12,27 @@ from tests.desk.base import HTMX, DeskTestCase, htmx_target
 SPOKESMAN = "they are not responsible for Pakistan’s internal security issues"
 
 
+def column(response, side: str) -> list[int]:
+    """The stances a board's column shows, by id, in order."""
+    found = re.search(rf'id="stances-{side}">(.*?)<p class="column__empty">', response.content.decode(), re.S)
+    return [int(pk) for pk in re.findall(r'<article[^>]*id="stance-(\d+)"', found[1])]
+
+
+def found_claims(response) -> list[int]:
+    """The claims the board's search offers to add, by id."""
+    return [
+        int(pk) for pk in re.findall(r'<input type="hidden" name="claim" value="(\d+)">', response.content.decode())
+    ]
+
+
 class BoardPageTests(DeskTestCase):
     def setUp(self):
         self.login()
 
     def test_it_shows_the_claims_in_three_columns(self):
         response = self.client.get(self.board_url())
-        columns = dict(response.context["columns"])
-        self.assertEqual(columns[Side.SUPPORTS], [self.stance])
-        self.assertEqual((columns[Side.DISPUTES], columns[Side.QUALIFIES]), ([], []))
+        self.assertEqual(column(response, Side.SUPPORTS), [self.stance.pk])
+        self.assertEqual((column(response, Side.DISPUTES), column(response, Side.QUALIFIES)), ([], []))
         self.assertContains(response, 'id="stances-disputes"')
 
     def test_analysts_see_draft_propositions(self):
@@ -46,13 +58,13 @@ class BoardPageTests(DeskTestCase):
         other = make_claim(self.source, SPOKESMAN, self.taliban, self.analyst)
         with self.assertNumQueries(4):
             response = self.client.get(self.board_url(), {"q": "taliban"}, **htmx_target("claim-results"))
-        self.assertEqual(response.context["results"], [other])
+        self.assertEqual(found_claims(response), [other.pk])
         self.assertNotContains(response, "<html")
 
     def test_search_matches_the_claimants_aliases(self):
         other = make_claim(self.source, "Pakistan claims", self.pakistan, self.analyst)
         response = self.client.get(self.board_url(), {"q": "islamabad"})
-        self.assertEqual(response.context["results"], [other])
+        self.assertEqual(found_claims(response), [other.pk])
 
 
 class AddStanceTests(DeskTestCase):
@@ -227,7 +239,7 @@ class RemoveStanceTests(DeskTestCase):
         self.assertContains(response, '<span id="count-supports" class="side__count" hx-swap-oob="true">0</span>')
         self.assertTrue(type(self.claim).objects.filter(pk=self.claim.pk).exists())
         board = self.client.get(self.board_url())
-        self.assertEqual(dict(board.context["columns"])[Side.SUPPORTS], [])
+        self.assertEqual(column(board, Side.SUPPORTS), [])
         self.assertNotContains(board, f'id="stance-{self.stance.pk}"')
 
     def test_nothing_is_deleted_the_removal_is_in_the_history(self):
@@ -249,7 +261,7 @@ class RemoveStanceTests(DeskTestCase):
     def test_the_removed_claim_can_be_found_and_put_back_with_its_history(self):
         self.client.post(self.url, {"version": 1}, **HTMX)
         found = self.client.get(self.board_url(), {"q": "providing shelter"})
-        self.assertEqual(found.context["results"], [self.claim])
+        self.assertEqual(found_claims(found), [self.claim.pk])
         self.client.force_login(self.other_analyst)
         response = self.client.post(
             reverse("desk:stance_add", args=[self.proposition.slug]), {"claim": self.claim.pk, "side": "qualifies"}
