@@ -16,7 +16,7 @@ class ThrottledLoginMixin:
         username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
         if not (username and password):
             return super().clean()
-        attempt = LoginAttempt.from_request(self.request, username)
+        attempt = self.attempt = LoginAttempt.from_request(self.request, username)
         if refusal := attempt.reserve():
             raise ValidationError(refusal, code="throttled")
         try:
@@ -34,6 +34,12 @@ class ThrottledLoginMixin:
     @property
     def is_throttled(self) -> bool:
         return self.has_error("__all__", code="throttled")
+
+    @property
+    def retry_after(self) -> int:
+        """Seconds until a refused attempt may be made again (0 when it was not refused)."""
+        attempt = getattr(self, "attempt", None)
+        return attempt.retry_after if attempt is not None else 0
 
 
 class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):

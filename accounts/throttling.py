@@ -130,6 +130,8 @@ class LoginAttempt:
     address: str
     # Set by reserve(): when the failure was counted, and each counter's last failure before it.
     reserved_at: datetime | None = None
+    # Set when an attempt is refused: seconds until the next may be made (for Retry-After).
+    retry_after: int = 0
     previous_failure_at: dict[str, datetime | None] = field(default_factory=dict)
 
     @classmethod
@@ -154,7 +156,13 @@ class LoginAttempt:
 
     def refusal(self) -> str | None:
         """Why this attempt may not be made now, or None if it may (reads only: for the message after a failure)."""
-        return self._counters(for_update=False).refusal(timezone.now())
+        return self._refused(self._counters(for_update=False), timezone.now())
+
+    def _refused(self, counters: Counters, now: datetime) -> str | None:
+        refusal = counters.refusal(now)
+        if refusal:
+            self.retry_after = max(wait for wait, _ in counters.waits(now))
+        return refusal
 
     def reserve(self) -> str | None:
         """Count this attempt as a failure before its password is checked, or say why it may not be made.
@@ -167,7 +175,7 @@ class LoginAttempt:
                 with transaction.atomic():
                     counters = self._counters(for_update=True)
                     now = timezone.now()  # after waiting for the rows: the attempts before this one are counted
-                    if refusal := counters.refusal(now):
+                    if refusal := self._refused(counters, now):
                         return refusal
                     for name, scope, key, address in self._keys():
                         throttle = getattr(counters, name)
@@ -179,6 +187,7 @@ class LoginAttempt:
             except IntegrityError:
                 continue  # a parallel attempt created a counter first: decide again with its row locked
         else:
+            self.retry_after = 1
             return _("Too many attempts to log in at once. Wait %(wait)s before trying again.") % {
                 "wait": _in_seconds(1)
             }

@@ -12,4 +12,6 @@ class ThrottledLoginView(LoginView):
         response = super().form_invalid(form)
         if form.is_throttled:
             response.status_code = 429
+            if form.retry_after:
+                response["Retry-After"] = str(form.retry_after)
         return response

@@ -71,13 +71,14 @@ class SlowingTests(ThrottleTestCase):
 
         self.assertContains(response, "Please enter a correct username and password", status_code=429)
         self.assertContains(response, "Wait 1 second before trying again.", status_code=429)
+        self.assertEqual(response["Retry-After"], "1")
 
     def test_an_attempt_during_the_pause_is_refused_even_with_the_right_password(self):
         self.fail(3)
 
         response = self.attempt()
 
-        self.assertEqual(response.status_code, 429)
+        self.assertEqual((response.status_code, response["Retry-After"]), (429, "1"))
         self.assert_refused(response, "Too many failed attempts to log in. Wait 1 second before trying again.")
 
     def test_a_refused_attempt_does_not_count_as_a_failure(self):
@@ -131,6 +132,7 @@ class PairLockTests(ThrottleTestCase):
         response = self.attempt(password="wrong password")
 
         self.assertContains(response, "it is locked for now. Try again in 10 minutes.", status_code=429)
+        self.assertGreater(int(response["Retry-After"]), 9 * 60)
 
     def test_the_owner_still_logs_in_from_their_own_address(self):
         self.fail(5, address="203.0.113.66")  # an attacker locks the account from their address
