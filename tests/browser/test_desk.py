@@ -117,7 +117,11 @@ def record_selected_claim(page, phrase, *, claimant, paraphrase, new_actor=False
             form.get_by_label("New proposition: create it").check()
         form.get_by_label("Stance").select_option(side)
     form.get_by_role("button", name="Save as draft").click()
-    expect(page.locator("#claim-panel .notice--success")).to_have_text(f"Claim by {claimant} recorded as a draft.")
+    notice = page.locator("#claim-panel .notice--success")
+    expect(notice).to_contain_text(f"Claim by {claimant} recorded as a draft.")
+    expect(notice.get_by_role("link", name="See it in the claims of this source")).to_have_attribute(
+        "href", "#source-claims"
+    )
 
 
 def test_selecting_a_passage_records_a_claim_with_a_new_actor_and_highlights_it(live_server, page, analyst):
