@@ -486,8 +486,8 @@ def source_submit(request, pk):
 @require_safe
 def actor_suggestions(request):
     field = request.GET.get("field", "claimant")
-    if field not in ("claimant", "reported_by"):
-        raise Http404("Suggestions are for the claimant and reported-by fields.")
+    if field not in ("claimant", "reported_by", "affiliation"):
+        raise Http404("Suggestions are for the claimant, reported-by and affiliation fields.")
     # Stored text never holds NUL, and PostgreSQL refuses it in a query.
     term = request.GET.get(field, "").replace("\x00", "").strip()
     actors = Actor.objects.matching(term).select_related("affiliation")[:8] if len(term) >= 2 else []

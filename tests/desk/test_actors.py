@@ -55,6 +55,15 @@ class NewActorTests(DeskTestCase):
         self.assertContains(response, "at most 10,000 characters", status_code=422)
         self.assertFalse(Actor.objects.filter(name="Verbose").exists())
 
+    def test_the_affiliation_suggests_actors_as_one_types(self):
+        page = self.client.get(NEW)
+        self.assertContains(page, f'{reverse("desk:actor_suggestions")}?field=affiliation')
+        self.assertNotContains(page, 'name="affiliation_is_new"')
+        response = self.client.get(reverse("desk:actor_suggestions"), {"field": "affiliation", "affiliation": "Tali"})
+        self.assertContains(response, 'data-fill="id_affiliation" data-value="Afghan Taliban"')
+        none = self.client.get(reverse("desk:actor_suggestions"), {"field": "affiliation", "affiliation": "Nobody"})
+        self.assertContains(none, "Create that actor first")
+
     def test_the_desk_lists_and_finds_actors(self):
         response = self.client.get(reverse("desk:actors"), {"q": "islamabad"})
         self.assertContains(response, "Government of Pakistan")
