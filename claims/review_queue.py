@@ -52,7 +52,7 @@ QUEUE_RELATED = {
     "proposition": ("created_by",),
     "claim": ("created_by", "claimant", "reported_by", "source"),
     "stance": ("created_by", "claim__claimant", "proposition"),
-    "revision": ("created_by",),
+    "revision": ("created_by", "content_type"),
 }
 
 
@@ -62,7 +62,9 @@ QUEUE_DEFERRED = {"claim": ("source__text",), "source": ("text",)}
 
 def queue_queryset(kind: str, queryset=None):
     queryset = QUEUE_KINDS[kind].objects.all() if queryset is None else queryset
-    return queryset.select_related(*QUEUE_RELATED[kind]).defer(*QUEUE_DEFERRED.get(kind, ()))
+    queryset = queryset.select_related(*QUEUE_RELATED[kind]).defer(*QUEUE_DEFERRED.get(kind, ()))
+    # A revision is shown with the record it changes: one query per kind of record changed.
+    return queryset.prefetch_related("record") if kind == "revision" else queryset
 
 
 def queue_querysets() -> dict:
