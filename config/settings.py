@@ -211,6 +211,12 @@ SOURCE_UPLOAD_MAX_BYTES = env_int("SOURCE_UPLOAD_MAX_BYTES", 2 * 1024 * 1024, mi
 DATA_UPLOAD_MAX_MEMORY_SIZE = SOURCE_UPLOAD_MAX_BYTES + 512 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = SOURCE_UPLOAD_MAX_BYTES + 512 * 1024
 
+# Sources fetched from an address (sources.fetching): only public addresses unless
+# private ones are allowed (tests serve pages from 127.0.0.1); bodies larger than
+# the maximum are refused while they stream in.
+SOURCE_FETCH_ALLOW_PRIVATE = env_bool("SOURCE_FETCH_ALLOW_PRIVATE", False)
+SOURCE_FETCH_MAX_BYTES = env_int("SOURCE_FETCH_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+
 # Content Security Policy: nothing inline, nothing from elsewhere. Scripts need
 # the per-request nonce or must come from our own static files.
 SECURE_CSP = {
