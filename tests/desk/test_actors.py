@@ -57,7 +57,7 @@ class NewActorTests(DeskTestCase):
 
     def test_the_affiliation_suggests_actors_as_one_types(self):
         page = self.client.get(NEW)
-        self.assertContains(page, f'{reverse("desk:actor_suggestions")}?field=affiliation')
+        self.assertContains(page, f"{reverse('desk:actor_suggestions')}?field=affiliation")
         self.assertNotContains(page, 'name="affiliation_is_new"')
         response = self.client.get(reverse("desk:actor_suggestions"), {"field": "affiliation", "affiliation": "Tali"})
         self.assertContains(response, 'data-fill="id_affiliation" data-value="Afghan Taliban"')
