@@ -14,6 +14,8 @@ claims, oversized and undecodable uploads.
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -566,8 +568,16 @@ class NonTextCharsetTests(BadInputTestCase):
             "wsgi.errors": io.StringIO(),
         }
         statuses = []
-        body = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
-        b"".join(body)
+        # As the test client does: the test's database connection must outlive the request.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            body = application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+            b"".join(body)
+            body.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         return int(statuses[0].split()[0])
 
     def test_a_page_requested_with_a_non_text_charset_is_refused(self):
