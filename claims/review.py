@@ -168,10 +168,17 @@ class Reviewable(VersionedModel):
         """Drafts are their author's: only they (or an administrator) edit or submit them."""
         return self.created_by_id in (None, user.pk) or user.is_superuser
 
+    def is_editable_by(self, user) -> bool:
+        """May ``user`` edit this record in place: a draft or rejected record of their own."""
+        return self.is_editable and self.is_authored_by(user)
+
     def check_author(self, user) -> None:
         if not self.is_authored_by(user):
             raise PermissionDenied(
-                _("This %(model)s is %(author)s's draft: only its author edits it or sends it to review.")
+                _(
+                    "This %(model)s is %(author)s's draft: only its author edits it or sends it to review. "
+                    "Once it is approved, anyone may propose a change."
+                )
                 % {"model": self._meta.verbose_name, "author": self.created_by}
             )
 

@@ -416,14 +416,10 @@ class StanceEditForm(BidiControlsStrippedMixin, forms.Form):
     def __init__(self, *args, stance: Stance, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.stance = stance
-        if not self.may_edit(stance.claim, user):
+        if not stance.claim.is_editable_by(user):
             del self.fields["paraphrase"], self.fields["claim_version"]
-        if not self.may_edit(stance, user):
+        if not stance.is_editable_by(user):
             del self.fields["note"], self.fields["stance_version"]
-
-    @staticmethod
-    def may_edit(record, user) -> bool:
-        return record.is_editable and record.is_authored_by(user)
 
     @classmethod
     def initial_for(cls, stance: Stance) -> dict:

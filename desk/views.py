@@ -121,11 +121,7 @@ def _check_editable(record, user) -> None:
                 f"use “Propose a change” and a reviewer will check your change."
             )
         raise PermissionDenied(READ_ONLY_WHILE_PENDING.format(what=what))
-    if not record.is_authored_by(user):
-        raise PermissionDenied(
-            f"This {what} is {record.created_by}'s draft: only its author edits it or sends it to review. "
-            f"Once it is approved, anyone may propose a change."
-        )
+    record.check_author(user)
 
 
 def _not_revisable(record) -> PermissionDenied:
@@ -789,7 +785,7 @@ def stance_remove(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def stance_edit(request, pk):
     stance = _get(request, Stance, pk=pk)
-    if not (StanceEditForm.may_edit(stance, request.user) or StanceEditForm.may_edit(stance.claim, request.user)):
+    if not (stance.is_editable_by(request.user) or stance.claim.is_editable_by(request.user)):
         _check_editable(stance, request.user)  # raises, saying why
     if request.method == "GET":
         form = StanceEditForm(initial=StanceEditForm.initial_for(stance), stance=stance, user=request.user)
@@ -941,7 +937,7 @@ def actor_new(request):
 def actor(request, slug):
     """An actor's page: edited in place while it is its author's draft, changed by a revision once approved."""
     actor = _get(request, Actor, slug=slug)
-    editable, revisable = actor.is_editable and actor.is_authored_by(request.user), actor.is_public
+    editable, revisable = actor.is_editable_by(request.user), actor.is_public
     form_class = ActorEditForm if editable else ActorRevisionForm
     pending = actor.pending_revision() if revisable else None
     if request.method == "GET":
@@ -987,7 +983,7 @@ def _actor_context(request, actor, form, *, pending=None, **extra) -> dict:
         "actor": actor,
         "form": form,
         "pending": pending,
-        "editable": actor.is_editable and actor.is_authored_by(request.user),
+        "editable": actor.is_editable_by(request.user),
         "claims": claims.defer("source__text").order_by("-updated_at", "-pk")[:10],
         **extra,
     }

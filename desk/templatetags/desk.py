@@ -18,7 +18,7 @@ def kind(record) -> str:
 @register.filter
 def editable_by(record, user) -> bool:
     """May ``user`` edit ``record`` in place: a draft or rejected record of their own."""
-    return record.is_editable and record.is_authored_by(user)
+    return record.is_editable_by(user)
 
 
 @register.filter
