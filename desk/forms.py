@@ -4,6 +4,7 @@ saving goes through the models (Claim.record, save_edit, the review methods)."""
 import re
 
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -16,7 +17,7 @@ from config.middleware import parse_id
 from sources.anchoring import AnchorError, anchor_quote
 from sources.dates import iso_partial_date, parse_partial_date
 from sources.importing import SourceImportError, headline, prepare_text, text_from_upload
-from sources.models import Source
+from sources.models import Capture, Source
 from sources.text import BidiControlsStrippedMixin
 
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -36,6 +37,33 @@ def _partial_date(value: str):
 
 # ---------------------------------------------------------------------------
 # Sources
+
+
+CAPTURE_SALT = "desk.source-import.capture"
+# How long a fetched page waits for the analyst to save it (captures.UNCLAIMED_KEPT deletes it after).
+CAPTURE_TOKEN_MAX_AGE = 20 * 60 * 60
+
+
+class SourceAddressForm(forms.Form):
+    """The first step of importing from an address: which page to fetch."""
+
+    url = forms.URLField(
+        label=_("Address of the page"),
+        max_length=2000,
+        assume_scheme="https",
+        error_messages={"required": _("Enter the address of the page to fetch.")},
+    )
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if not url.lower().startswith(("http://", "https://")):
+            raise ValidationError(_("Only http and https addresses can be fetched."), code="scheme")
+        return url
+
+
+def capture_token(capture: Capture) -> str:
+    """What the import form carries to tie a fetched page to the source saved from it (signed: not forgeable)."""
+    return signing.dumps({"capture": capture.pk, "user": capture.created_by_id}, salt=CAPTURE_SALT)
 
 
 class SourceImportForm(BidiControlsStrippedMixin, forms.Form):
@@ -70,13 +98,34 @@ class SourceImportForm(BidiControlsStrippedMixin, forms.Form):
     notes = forms.CharField(
         label=_("Provenance notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}), strip=True
     )
+    capture = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, max_bytes: int, **kwargs):
+    def __init__(self, *args, max_bytes: int, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         from django.template.defaultfilters import filesizeformat
 
         self.fields["file"].help_text = self.fields["file"].help_text % {"size": filesizeformat(max_bytes)}
         self.duplicate: Source | None = None
+        self.user = user
+        self.fetched: Capture | None = None  # the page fetched from the address, when there is one
+
+    def clean_capture(self):
+        token = self.cleaned_data["capture"]
+        if not token:
+            return ""
+        expired = ValidationError(
+            _("The fetched page is no longer waiting to be saved. Fetch the address again."), code="capture"
+        )
+        try:
+            signed = signing.loads(token, salt=CAPTURE_SALT, max_age=CAPTURE_TOKEN_MAX_AGE)
+        except signing.BadSignature:
+            raise expired from None
+        if not isinstance(signed, dict) or self.user is None or signed.get("user") != self.user.pk:
+            raise expired
+        self.fetched = Capture.objects.unclaimed().without_archive().filter(pk=signed.get("capture")).first()
+        if self.fetched is None:
+            raise expired
+        return token
 
     def clean_title(self):
         title = self.cleaned_data["title"]
@@ -99,6 +148,13 @@ class SourceImportForm(BidiControlsStrippedMixin, forms.Form):
         if text.strip() and upload:
             self.add_error("text", _("Paste the text or upload a file, not both."))
             return cleaned
+        if upload and self.fetched:
+            self.add_error(
+                "file", _("The text comes from the fetched page: correct it above instead of uploading a file.")
+            )
+            return cleaned
+        if self.fetched and not cleaned.get("url"):
+            cleaned["url"] = self.fetched.final_url or self.fetched.requested_url
         try:
             if upload:
                 cleaned["text"] = text_from_upload(upload)
@@ -124,6 +180,16 @@ class SourceImportForm(BidiControlsStrippedMixin, forms.Form):
     def save(self, *, user) -> Source:
         data = self.cleaned_data
         published_on, precision = data["published"]
+        with transaction.atomic():
+            source = self._create(data, published_on, precision, user)
+            if self.fetched is not None:
+                # Only a capture still waiting is taken: two saves of one preview make one source with it.
+                taken = Capture.objects.unclaimed().filter(pk=self.fetched.pk).update(source=source)
+                if not taken:
+                    raise ValidationError(_("The fetched page was saved as another source meanwhile."))
+        return source
+
+    def _create(self, data, published_on, precision, user) -> Source:
         return Source.objects.create(
             title=data["title"],
             url=data["url"],

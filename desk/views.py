@@ -41,12 +41,14 @@ from desk.forms import (
     PropositionEditForm,
     PropositionForm,
     PropositionRevisionForm,
+    SourceAddressForm,
     SourceImportForm,
     StanceAddForm,
     StanceEditForm,
     StanceMoveForm,
     StanceRemoveForm,
     StanceRevisionForm,
+    capture_token,
 )
 from desk.highlighting import highlight_runs
 from desk.submission import (
@@ -59,7 +61,10 @@ from desk.submission import (
 )
 from reader.caching import cached_for_desk, desk_fragment_key
 from sources.anchoring import AnchorError, anchor_quote
-from sources.models import Source
+from sources.capture import preview_page
+from sources.dates import iso_partial_date
+from sources.fetching import FetchRefused
+from sources.models import Source, address_key
 
 # Records per list on desk home (each list links to all of them) and per page of a whole list.
 HOME_LIST_LIMIT = 10
@@ -299,19 +304,86 @@ def home(request):
 @analyst_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def source_import(request):
-    form = SourceImportForm(request.POST or None, request.FILES or None, max_bytes=settings.SOURCE_UPLOAD_MAX_BYTES)
+    if request.method == "POST" and "fetch" in request.POST:
+        return _fetch_for_import(request)
+    form = SourceImportForm(
+        request.POST or None, request.FILES or None, max_bytes=settings.SOURCE_UPLOAD_MAX_BYTES, user=request.user
+    )
     if request.method == "POST":
         if form.is_valid() and form.duplicate is None:
-            source = form.save(user=request.user)
-            messages.success(request, "Source imported. Select a passage in its text to record a claim.")
-            return redirect("desk:source", source.pk)
+            try:
+                source = form.save(user=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Source imported. Select a passage in its text to record a claim.")
+                return redirect("desk:source", source.pk)
         status = 409 if form.duplicate else 422
-        return render(request, "desk/import.html", _import_context(form), status=status)
+        return render(request, "desk/import.html", _import_context(form, fetched=form.fetched), status=status)
     return render(request, "desk/import.html", _import_context(form))
 
 
-def _import_context(form) -> dict:
-    return {"form": form, "duplicate": form.duplicate, "languages": LANGUAGE_SUGGESTIONS}
+def _fetch_for_import(request):
+    """Fetch the page at the typed address and show what was read from it, to check and correct before saving."""
+    address = SourceAddressForm(request.POST)
+    form = SourceImportForm(initial=_typed(request.POST), max_bytes=settings.SOURCE_UPLOAD_MAX_BYTES)
+    if not address.is_valid():
+        return render(request, "desk/import.html", _import_context(form, address=address), status=422)
+    url = address.cleaned_data["url"]
+    duplicate = Source.objects.find_duplicate(url=url)
+    if duplicate is None:
+        try:
+            capture, extraction = preview_page(url, user=request.user)
+        except FetchRefused as refusal:
+            address.add_error("url", str(refusal))
+            return render(request, "desk/import.html", _import_context(form, address=address), status=422)
+        duplicate = Source.objects.find_duplicate(url=capture.final_url, text=capture.text)
+        if duplicate is not None:
+            capture.delete()
+    if duplicate is not None:
+        return render(
+            request, "desk/import.html", _import_context(form, address=address, duplicate=duplicate), status=409
+        )
+    address = SourceAddressForm(initial={"url": capture.final_url})
+    initial = _typed(request.POST) | {
+        "url": capture.final_url,
+        "capture": capture_token(capture),
+        "text": extraction.text,
+    }
+    # What the page says fills what the analyst left empty; what they typed stays.
+    found = {
+        "title": extraction.title,
+        "outlet": extraction.outlet,
+        "authors": extraction.authors,
+        "published": iso_partial_date(extraction.published_on, extraction.published_precision),
+        "language": extraction.language,
+    }
+    initial |= {name: value for name, value in found.items() if value and not initial.get(name)}
+    initial.setdefault("language", "")  # not the form's default "en": the analyst says what the page did not
+    form = SourceImportForm(initial=initial, max_bytes=settings.SOURCE_UPLOAD_MAX_BYTES)
+    context = _import_context(form, address=address, fetched=capture, extraction=extraction)
+    return render(request, "desk/import.html", context)
+
+
+def _typed(data) -> dict:
+    """What the analyst typed into the import form before fetching (no file, no text: the page gives those)."""
+    names = ("title", "outlet", "authors", "published", "language", "notes")
+    return {name: data.get(name, "").strip() for name in names if data.get(name, "").strip()}
+
+
+def _import_context(form, *, address=None, fetched=None, extraction=None, duplicate=None) -> dict:
+    address = address or SourceAddressForm(initial={"url": form["url"].value() or ""})
+    duplicate = duplicate or form.duplicate
+    typed = {address_key(str(value or "")) for value in (address["url"].value(), form["url"].value())}
+    return {
+        "form": form,
+        "address": address,
+        "duplicate": duplicate,
+        "duplicate_by_address": duplicate is not None and duplicate.address_key in typed - {""},
+        "fetched": fetched,
+        "extraction": extraction,
+        "languages": LANGUAGE_SUGGESTIONS,
+    }
 
 
 def _source_context(request, source: Source, form=None, editing: Claim | None = None, **extra) -> dict:

@@ -12,7 +12,7 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import htmldate
 import trafilatura
@@ -22,9 +22,12 @@ from warcio.warcwriter import WARCWriter
 
 from sources.dates import DatePrecision
 from sources.fetching import ErrorStatus, Fetched, FetchRefused, fetch
+from sources.importing import headline
 from sources.models import Capture, Source
 from sources.text import normalize_text
 
+# How long a capture previewed at the desk waits to become a source.
+UNCLAIMED_KEPT = timedelta(days=1)
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 # What a byline leaves around names: "By", separators, trailing punctuation.
@@ -49,7 +52,9 @@ class Extraction:
 def extract(fetched: Fetched) -> Extraction:
     """Title, outlet, authors, date, language and main text of a fetched page."""
     if fetched.content_type not in HTML_TYPES:
-        return Extraction(text=normalize_text(fetched.text), language=_header_language(fetched))
+        text = normalize_text(fetched.text)
+        title = headline(text.lstrip("# \t"), max_length=500)  # a Markdown heading's marks are not its title
+        return Extraction(title=title, text=text, language=_header_language(fetched))
     html = fetched.text[:EXTRACT_MAX_CHARS]
     document = trafilatura.bare_extraction(
         html,
@@ -58,7 +63,6 @@ def extract(fetched: Fetched) -> Extraction:
         include_comments=False,
         include_tables=True,
         include_images=False,
-        deduplicate=True,
     )
     metadata = document.as_dict() if document is not None else {}
     if document is None:  # trafilatura found no main text: its metadata alone is still worth having
@@ -86,8 +90,10 @@ def capture_page(url: str, *, user=None, source: Source | None = None, purpose=C
     return capture_from(fetched, user=user, source=source, purpose=purpose)
 
 
-def capture_from(fetched: Fetched, *, user=None, source=None, purpose=Capture.Purpose.IMPORT) -> Capture:
-    extraction = extract(fetched)
+def capture_from(
+    fetched: Fetched, *, extraction: Extraction | None = None, user=None, source=None, purpose=Capture.Purpose.IMPORT
+) -> Capture:
+    extraction = extraction or extract(fetched)
     return Capture(
         source=source,
         purpose=purpose,
@@ -103,6 +109,20 @@ def capture_from(fetched: Fetched, *, user=None, source=None, purpose=Capture.Pu
         text=extraction.text,
         created_by=user,
     )
+
+
+def preview_page(url: str, *, user) -> tuple[Capture, Extraction]:
+    """Fetch ``url`` for an analyst importing it: a saved capture not yet tied to a source, and what it says.
+
+    Captures previewed but never saved as a source are deleted after a day.
+    """
+    fetched = fetch(url)
+    extraction = extract(fetched)
+    capture = capture_from(fetched, extraction=extraction, user=user)
+    with transaction.atomic():
+        Capture.objects.unclaimed(older_than=UNCLAIMED_KEPT).delete()
+        capture.save()
+    return capture, extraction
 
 
 def failed_capture(url: str, error: FetchRefused, *, user=None, source=None, purpose=Capture.Purpose.RECHECK):

@@ -160,6 +160,13 @@ class CaptureQuerySet(models.QuerySet):
     def archived(self):
         return self.filter(warc__isnull=False)
 
+    def unclaimed(self, *, older_than=None):
+        """Captures previewed at the desk and not (yet) saved as a source."""
+        from django.utils import timezone
+
+        captures = self.filter(source__isnull=True)
+        return captures if older_than is None else captures.filter(retrieved_at__lt=timezone.now() - older_than)
+
 
 class Capture(models.Model):
     """One retrieval of a web source's page: what its address said, when, byte for byte.
