@@ -17,7 +17,7 @@ from django.test import TransactionTestCase
 from claims.models import Actor, Claim, FieldChange, Proposition, ReviewState, Revision, Side, Stance, StateChange
 from claims.roles import ANALYSTS, REVIEWERS, ensure_roles
 from dataset.archive import exported_models, project_apps, write_dataset
-from sources.models import Source
+from sources.models import Capture, QuoteCheck, Source
 from tests.base import BaseTestCase, approve, make_claim, make_source, make_user
 
 # What the dataset deliberately leaves out: rebuilt by migrate, or transient.
@@ -145,6 +145,35 @@ def build_everything() -> None:
         created_by=analyst,
     )
     approve(revision, reviewer)
+    # A capture with its archived page, and a re-check of it that found the quote moved.
+    warc = gzip.compress(b"WARC/1.1\r\nWARC-Type: response\r\n\r\n" + bytes(range(256)))
+    captured = Capture.objects.create(
+        source=english,
+        requested_url="https://example.org/report?utm_source=x",
+        final_url="https://example.org/report",
+        retrieved_at=datetime.datetime(2024, 3, 12, 9, 30, 15, 123456, tzinfo=datetime.UTC),
+        status=200,
+        content_type="text/html",
+        encoding="utf-8",
+        body_sha256="a" * 64,
+        body_size=256,
+        warc=warc,
+        text=english.text,
+        created_by=analyst,
+    )
+    recheck = Capture.objects.create(
+        source=english,
+        purpose=Capture.Purpose.RECHECK,
+        requested_url=captured.final_url,
+        retrieved_at=captured.retrieved_at + datetime.timedelta(days=7),
+        status=200,
+        body_sha256="b" * 64,
+        text="Moved.\n\n" + english.text,
+        outcome=Capture.Outcome.CHANGED,
+    )
+    QuoteCheck.objects.create(
+        capture=recheck, claim=shelter, outcome=QuoteCheck.Outcome.MOVED, found_start=8, found_end=8 + 10
+    )
     LogEntry.objects.create(
         user=admin,
         content_type=ContentType.objects.get_for_model(Actor),
@@ -198,6 +227,9 @@ class RoundTripTests(TransactionTestCase):
         self.assertIn(ReviewState.REMOVED, states["stance"])
         self.assertGreater(len(before["claims.statechange"]), 10)
         self.assertTrue(before["claims.fieldchange"])
+        self.assertEqual(len(before["sources.capture"]), 2)
+        self.assertEqual(gzip.decompress(before["sources.capture"][0]["warc"])[-256:], bytes(range(256)))
+        self.assertEqual(len(before["sources.quotecheck"]), 1)
         self.assertTrue(before["admin.logentry"])
         self.assertIn(("group", REVIEWERS), [group for user in before["auth.user"] for group in user["groups"]])
 
