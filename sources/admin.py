@@ -11,7 +11,33 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from claims.admin import AnalystFilter, ReviewableAdmin
-from sources.models import Source
+from sources.models import Capture, Source
+
+
+class CaptureInline(admin.TabularInline):
+    """The source's captures, as facts: read-only, never added or changed by hand."""
+
+    model = Capture
+    fk_name = "source"
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    fields = ("retrieved_at", "purpose", "status", "outcome", "final_url", "body_sha256", "body_size", "problem")
+    readonly_fields = fields
+    ordering = ("-retrieved_at",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("warc", "text")
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may see the source may see how its page was captured.
+        return request.user.has_perm("sources.view_source") or request.user.has_perm("sources.change_source")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Source)
@@ -20,6 +46,7 @@ class SourceAdmin(ReviewableAdmin):
     list_filter = ("state", "language", "published_precision", ("created_by", AnalystFilter), "created_at")
     list_select_related = ("created_by",)
     search_fields = ("title", "outlet", "authors", "url")
+    inlines = [CaptureInline]
     fieldsets = (
         (None, {"fields": ("title", "url", "outlet", "authors", "language")}),
         ("Published", {"fields": ("published_on", "published_precision")}),

@@ -211,3 +211,13 @@ class ImportByAddressTests(DeskTestCase):
         response = self.fetch(self.server.url("/article"))
         self.assertEqual(response.status_code, 302)
         self.assertEqual(self.server.requests, [])
+
+    def test_the_reviewer_sees_the_capture_read_only_on_the_sources_admin_page(self):
+        _, fields = self.preview(self.server.url("/article"))
+        self.client.post(self.url, fields)
+        source = Source.objects.get(url=self.server.url("/article"))
+        capture = source.captures.get()
+        self.client.force_login(self.reviewer)
+        response = self.client.get(reverse("admin:sources_source_change", args=[source.pk]))
+        self.assertContains(response, capture.body_sha256)
+        self.assertNotContains(response, 'name="captures-0-status"')  # shown, not editable
