@@ -41,6 +41,7 @@ from claims.models import (
     review_records,
     unique_slug,
 )
+from claims.questions import Answer, Question
 from claims.review_queue import admin_url, confirm_rejection, report_outcome
 from claims.roles import is_reviewer
 from config.middleware import parse_id
@@ -699,6 +700,61 @@ class StanceAdmin(ReviewableAdmin):
     @admin.display(description="proposition", ordering="proposition__statement")
     def proposition_link(self, obj):
         return admin_link(obj.proposition)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            claim = Claim.objects.select_related("source", "claimant__affiliation", "reported_by__affiliation").get(
+                pk=obj.claim_id
+            )
+            context.update(claim_context(claim))
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+class QuestionAdminForm(SluggedAdminForm):
+    slug_source = "text"
+
+
+@admin.register(Question)
+class QuestionAdmin(ReviewableAdmin):
+    form = QuestionAdminForm
+    list_display = ("text", "value_type", "review_state", "answers_count", "has_conflict", "analyst", "submitted_at")
+    list_filter = ("state", "value_type", "has_conflict", ("created_by", AnalystFilter), "submitted_at")
+    list_select_related = ("created_by",)
+    search_fields = ("text", "slug", "description")
+    autocomplete_fields = ("propositions",)
+    fieldsets = (
+        (None, {"fields": ("text", "slug", "value_type", "description", "propositions")}),
+        ("Numbers", {"fields": ("unit", "tolerance_percent")}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        # The slug is a permanent address; the type and unit are what the answers were read for.
+        return list(dict.fromkeys([*readonly, "slug", "value_type", "unit"])) if obj is not None else readonly
+
+
+@admin.register(Answer)
+class AnswerAdmin(ReviewableAdmin):
+    list_display = ("value_text", "question_link", "claim_link", "review_state", "analyst", "submitted_at")
+    list_filter = ("state", ("question", RelatedOnlyFieldListFilter), ("created_by", AnalystFilter), "submitted_at")
+    list_select_related = ("question", "claim__claimant", "created_by")
+    search_fields = ("value_text", "question__text", "claim__quote", "claim__claimant__name")
+    autocomplete_fields = ("question", "claim")
+    change_select_related = (*ReviewableAdmin.change_select_related, "question")
+    fieldsets = ((None, {"fields": ("question", "claim", "value_text")}),)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        # An answer ties one claim to one question; answer another with a new answer.
+        return list(dict.fromkeys([*readonly, "question", "claim"])) if obj is not None else readonly
+
+    @admin.display(description="question", ordering="question__text")
+    def question_link(self, obj):
+        return admin_link(obj.question)
+
+    @admin.display(description="claim", ordering="claim__quote")
+    def claim_link(self, obj):
+        return admin_link(obj.claim, f"{obj.claim.claimant}: “{Truncator(obj.claim.quote).chars(70)}”")
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

@@ -606,7 +606,10 @@ class Stance(Reviewable):
 # Reviewing many records at once
 
 # Dependencies first: a claim needs its source and actors approved, a stance its claim and proposition.
-REVIEW_ORDER = (Source, Actor, Proposition, Claim, Stance, Revision)
+# Questions and their answers live in their own module; they rest on the records above.
+from claims.questions import Answer, Question  # noqa: E402
+
+REVIEW_ORDER = (Source, Actor, Proposition, Question, Claim, Answer, Stance, Revision)
 REVIEW_ACTIONS = ("submit", "approve", "reject", "return_to_draft")
 
 

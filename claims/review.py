@@ -529,7 +529,9 @@ class Revision(Reviewable):
     content_type = models.ForeignKey(
         ContentType,
         on_delete=models.PROTECT,
-        limit_choices_to=Q(app_label="claims", model__in=["claim", "stance", "proposition", "actor"])
+        limit_choices_to=Q(
+            app_label="claims", model__in=["claim", "stance", "proposition", "actor", "question", "answer"]
+        )
         | Q(app_label="sources", model="source"),
     )
     object_id = models.PositiveBigIntegerField()

@@ -52,6 +52,8 @@ QUEUE_RELATED = {
     "proposition": ("created_by",),
     "claim": ("created_by", "claimant", "reported_by", "source"),
     "stance": ("created_by", "claim__claimant", "proposition"),
+    "question": ("created_by",),
+    "answer": ("created_by", "claim__claimant", "question"),
     "revision": ("created_by", "content_type"),
 }
 

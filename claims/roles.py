@@ -18,6 +18,8 @@ ANALYST_PERMISSIONS = [
     ("claims", "proposition", ["add", "change", "view"]),
     ("claims", "claim", ["add", "change", "view"]),
     ("claims", "stance", ["add", "change", "view"]),
+    ("claims", "question", ["add", "change", "view"]),
+    ("claims", "answer", ["add", "change", "view"]),
     ("claims", "statechange", ["view"]),
     ("claims", "fieldchange", ["view"]),
     ("claims", "revision", ["view"]),
@@ -29,6 +31,8 @@ REVIEWER_PERMISSIONS = [
     ("claims", "proposition", ["review"]),
     ("claims", "claim", ["review"]),
     ("claims", "stance", ["review"]),
+    ("claims", "question", ["review"]),
+    ("claims", "answer", ["review"]),
     ("claims", "revision", ["review"]),
 ]
 ROLE_PERMISSIONS = {ANALYSTS: ANALYST_PERMISSIONS, REVIEWERS: REVIEWER_PERMISSIONS}

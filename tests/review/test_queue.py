@@ -104,7 +104,7 @@ class QueueContentTests(BaseTestCase):
             for n in range(first, last + 1):
                 claim = pending_claim(source, numbered_quote(n), self.pakistan, self.analyst)
                 pending_stance(claim, proposition, self.analyst)
-            with self.assertNumQueries(16) as context:
+            with self.assertNumQueries(20) as context:
                 self.client.get(QUEUE)
             counts.append(len(context.captured_queries))
         self.assertEqual(counts[0], counts[1])

@@ -7,8 +7,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from claims.models import Actor, Claim, Proposition, ReviewState, Stance
+from claims.models import Actor, Answer, Claim, Proposition, Question, ReviewState, Stance
+from claims.questions import ValueType, read_value
 from claims.roles import system_account
+from claims.values import InvalidValue
 from reader.caching import writing_in_bulk
 from sources.anchoring import AnchorError, anchor_quote
 from sources.dates import parse_partial_date
@@ -20,7 +22,7 @@ DEFAULT_PATH = Path(settings.BASE_DIR) / "seeds" / "annotations.toml"
 
 class Command(BaseCommand):
     help = (
-        "Load the seed sources, actors, propositions, claims and stances from seeds/annotations.toml, "
+        "Load the seed sources, actors, propositions, claims, stances, questions and answers from seeds/annotations.toml, "
         "approved by the system account. Safe to run again: only differences are written."
     )
 
@@ -37,12 +39,16 @@ class Command(BaseCommand):
             sources = {entry["key"]: self.load_source(entry, texts[entry["key"]]) for entry in data["sources"]}
             actors = self.load_actors(data["actors"])
             propositions = {entry["slug"]: self.load_proposition(entry) for entry in data["propositions"]}
+            claims = {}
             for entry in tqdm(data["claims"], desc="claims", unit="claim", disable=None):
-                self.load_claim(entry, sources, actors, propositions)
+                claims[entry["key"]] = self.load_claim(entry, sources, actors, propositions)
+            for entry in data.get("questions", []):
+                self.load_question(entry, claims, propositions)
         changed = self.counts["created"] + self.counts["updated"] + self.counts["approved"]
         summary = (
             f"{len(data['sources'])} sources, {len(data['actors'])} actors, "
-            f"{len(data['propositions'])} propositions, {len(data['claims'])} claims"
+            f"{len(data['propositions'])} propositions, {len(data['claims'])} claims, "
+            f"{len(data.get('questions', []))} questions"
         )
         if changed:
             self.stdout.write(
@@ -92,6 +98,24 @@ class Command(BaseCommand):
                 anchor_quote(texts[entry["source"]], entry["quote"], prefix=entry.get("prefix", ""))
             except AnchorError as error:
                 problems.append(f"claim {key}: {error}")
+        claim_keys = {entry.get("key") for entry in data.get("claims", [])}
+        for entry in data.get("questions", []):
+            slug = entry.get("slug", "?")
+            if entry.get("value_type") not in ValueType.values:
+                problems.append(f"question {slug}: unknown value_type {entry.get('value_type')!r}")
+                continue
+            question = Question(value_type=entry["value_type"], unit=entry.get("unit", ""))
+            for proposition in entry.get("propositions", []):
+                if proposition not in proposition_slugs:
+                    problems.append(f"question {slug}: unknown proposition {proposition!r}")
+            for answer in entry.get("answers", []):
+                if answer.get("claim") not in claim_keys:
+                    problems.append(f"question {slug}: unknown claim {answer.get('claim')!r}")
+                if entry["value_type"] != ValueType.ACTOR:  # actors exist only once loaded
+                    try:
+                        read_value(question, answer.get("value", ""))
+                    except InvalidValue as error:
+                        problems.append(f"question {slug}, answer of {answer.get('claim')}: {error}")
         if problems:
             raise CommandError("The seed file has problems; nothing was loaded:\n  " + "\n  ".join(problems))
         return texts
@@ -216,3 +240,33 @@ class Command(BaseCommand):
             if stance.state == ReviewState.APPROVED and self.counts["updated"]:
                 proposition.refresh_public_counts()
             self.publish(stance)
+        return claim
+
+    def load_question(self, entry: dict, claims: dict, propositions: dict) -> Question:
+        question = Question.objects.filter(slug=entry["slug"]).first() or Question(
+            slug=entry["slug"], created_by=self.system
+        )
+        self.save(
+            question,
+            {
+                "text": entry["text"],
+                "value_type": entry["value_type"],
+                "unit": entry.get("unit", ""),
+                "tolerance_percent": entry.get("tolerance", 0),
+                "description": entry.get("description", ""),
+            },
+        )
+        related = [propositions[slug].pk for slug in entry.get("propositions", [])]
+        if set(question.propositions.values_list("pk", flat=True)) != set(related):
+            question.propositions.set(related)
+        self.publish(question)
+        for item in entry.get("answers", []):
+            claim = claims[item["claim"]]
+            answer = Answer.objects.filter(question=question, claim=claim).first() or Answer(
+                question=question, claim=claim, created_by=self.system
+            )
+            self.save(answer, {"value_text": item["value"]})
+            if answer.state == ReviewState.APPROVED and self.counts["updated"]:
+                question.refresh_public_state()
+            self.publish(answer)
+        return question

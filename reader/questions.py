@@ -1,0 +1,123 @@
+"""What a question's public page shows: its answers grouped by value, the conflicts between them, and the axis."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+from claims.models import Answer, Question
+from claims.questions import ValueType, conflict_between
+from reader import answer_axis
+from reader.notices import attach_notices
+from reader.public import attach_paragraphs
+
+
+@dataclass
+class ValueGroup:
+    """Answers that state the same value."""
+
+    number: int
+    answers: list[Answer]
+
+    @property
+    def display(self) -> str:
+        return self.answers[0].value_display
+
+    @property
+    def anchor(self) -> str:
+        return f"value-{self.number + 1}"
+
+    @property
+    def colour(self) -> int:
+        return self.number % answer_axis.GROUP_COLOURS
+
+
+@dataclass
+class GroupConflict:
+    first: ValueGroup
+    second: ValueGroup
+
+
+def public_answers(question: Question) -> list[Answer]:
+    """The question's public answers in value order, each claim with its paragraph and re-check notice."""
+    answers = list(
+        Answer.objects.public()
+        .filter(question=question)
+        .select_related("claim__claimant", "claim__reported_by", "claim__source", "actor")
+        .defer("claim__source__text")
+        .order_by(
+            "date_low", "date_high", "number_low", "number_high", "actor__name", "yes_no", "claim__asserted_on", "pk"
+        )
+    )
+    for answer in answers:
+        answer.question = question  # every answer's question is this one: no query per answer
+    claims = [answer.claim for answer in answers]
+    attach_paragraphs(claims)
+    attach_notices(claims)
+    return answers
+
+
+def group_by_value(answers: list[Answer]) -> list[ValueGroup]:
+    groups: dict = {}
+    for answer in answers:
+        groups.setdefault(answer.value_key(), []).append(answer)
+    return [ValueGroup(number, members) for number, members in enumerate(groups.values())]
+
+
+def group_conflicts(groups: list[ValueGroup]) -> list[GroupConflict]:
+    return [
+        GroupConflict(first, second)
+        for index, first in enumerate(groups)
+        for second in groups[index + 1 :]
+        if conflict_between(first.answers[0], second.answers[0])
+    ]
+
+
+def agreements(groups: list[ValueGroup], conflicts: list[GroupConflict]) -> list[tuple[ValueGroup, ValueGroup]]:
+    """Pairs of different values that can both be true (at different precision, or within the tolerance)."""
+    conflicting = {(conflict.first.number, conflict.second.number) for conflict in conflicts}
+    return [
+        (first, second)
+        for index, first in enumerate(groups)
+        for second in groups[index + 1 :]
+        if (first.number, second.number) not in conflicting
+    ]
+
+
+class QuestionPage:
+    def __init__(self, question: Question):
+        self.question = question
+
+    @cached_property
+    def answers(self) -> list[Answer]:
+        return public_answers(self.question)
+
+    @cached_property
+    def groups(self) -> list[ValueGroup]:
+        return group_by_value(self.answers)
+
+    @cached_property
+    def conflicts(self) -> list[GroupConflict]:
+        return group_conflicts(self.groups)
+
+    @cached_property
+    def agreements(self) -> list[tuple[ValueGroup, ValueGroup]]:
+        return agreements(self.groups, self.conflicts)
+
+    @cached_property
+    def axis(self):
+        return answer_axis.draw(self.question, [group.answers for group in self.groups])
+
+    @cached_property
+    def has_axis(self) -> bool:
+        return self.question.value_type in (ValueType.DATE, ValueType.QUANTITY)
+
+    @cached_property
+    def related(self):
+        return list(self.question.propositions.contradictions())
+
+    @cached_property
+    def last_reviewed(self) -> datetime | None:
+        times = [answer.reviewed_at for answer in self.answers if answer.reviewed_at]
+        if self.question.reviewed_at:
+            times.append(self.question.reviewed_at)
+        return max(times, default=None)

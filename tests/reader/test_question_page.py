@@ -1,0 +1,120 @@
+"""A question's public page: the answers on one axis, grouped by value, and which values conflict."""
+
+from django.test import override_settings
+from django.urls import reverse
+
+from claims.models import Answer, Question
+from claims.questions import ValueType
+from tests.base import approve, make_claim
+from tests.test_questions import QuestionTestCase
+
+
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
+class QuestionPageTests(QuestionTestCase):
+    def answer(self, *args, **kwargs):
+        with self.captureOnCommitCallbacks(execute=True):  # the cache is told once the approval commits
+            return super().answer(*args, **kwargs)
+
+    def setUp(self):
+        self.ceasefire = self.question()
+        self.answer(self.ceasefire, self.june, "June 2022")
+        self.answer(self.ceasefire, self.may, "May 2022")
+
+    def get(self, question=None):
+        return self.client.get(reverse("reader:question", args=[(question or self.ceasefire).slug]))
+
+    def test_it_names_the_conflicting_values(self):
+        response = self.get()
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "These answers cannot all be true:")
+        self.assertContains(response, "May 2022</bdi></a> conflicts with <a")
+        self.assertContains(response, "Contradiction · disputed a date")
+
+    def test_each_answer_is_a_mark_on_the_axis_with_its_claimant(self):
+        response = self.get()
+        self.assertContains(response, '<svg class="answer-axis__chart"', count=1)
+        self.assertContains(response, "Afghan Taliban · May 2022</text>", count=2)
+        self.assertContains(response, "Government of Pakistan · June 2022")
+        self.assertContains(response, 'class="answer-axis__bar"', count=2)  # months are bars, not dots
+
+    def test_the_quotes_are_grouped_by_value_below(self):
+        response = self.get()
+        content = response.content.decode()
+        self.assertIn("signed in May 2022", content)
+        self.assertIn("ceasefire agreed in June 2022", content)
+        self.assertLess(content.index("signed in May 2022"), content.index("ceasefire agreed in June 2022"))
+
+    def test_compatible_answers_are_shown_agreeing(self):
+        ended = self.question("When did the ceasefire end?")
+        self.answer(ended, self.ended, "November 2022")
+        self.answer(ended, self.june, "2022")
+        response = self.get(ended)
+        self.assertContains(response, "The answers agree: they can all be true.")
+        self.assertContains(response, "(at a different precision)")
+        self.assertNotContains(response, "cannot all be true")
+
+    def test_unapproved_answers_and_questions_are_not_public(self):
+        draft = self.answer(self.ceasefire, self.ended, "November 2022", approved=False)
+        response = self.get()
+        self.assertNotContains(response, "November 2022")
+        self.assertNotContains(response, draft.claim.quote)
+        pending = self.question("Who mediated?", ValueType.ACTOR, approved=False)
+        self.assertEqual(self.get(pending).status_code, 404)
+
+    def test_an_unknown_or_hostile_slug_is_a_404(self):
+        for slug in ("nope", "²", "a" * 500):
+            with self.subTest(slug=slug):
+                self.assertEqual(self.client.get(f"/questions/{slug}/").status_code, 404)
+
+    def test_a_number_question_draws_a_number_line_with_open_bounds(self):
+        source = self.ceasefire_source
+        least = approve(
+            make_claim(source, "At least 30 people were killed", self.pakistan, self.analyst), self.reviewer
+        )
+        counted = approve(make_claim(source, "counted 41 dead", self.taliban, self.analyst), self.reviewer)
+        killed = self.question("How many were killed in the attack?", ValueType.QUANTITY, unit="people")
+        self.answer(killed, least, "at least 30")
+        self.answer(killed, counted, "41")
+        response = self.get(killed)
+        self.assertContains(response, "at least 30 people")
+        self.assertContains(response, "▶")  # the open bound runs off the line
+        self.assertContains(response, 'class="answer-axis__dot"', count=1)
+        self.assertContains(response, "The answers agree")
+
+    def test_an_actor_question_lists_values_without_an_axis(self):
+        who = self.question("Who mediated the ceasefire?", ValueType.ACTOR)
+        self.answer(who, self.june, "Afghan Taliban")
+        self.answer(who, self.may, "Government of Pakistan")
+        response = self.get(who)
+        self.assertNotContains(response, "answer-axis__chart")
+        self.assertContains(response, "Afghan Taliban</bdi></a> conflicts with")
+
+    def test_query_count_does_not_grow_with_the_answers(self):
+        self.get()  # warm the content types
+        counts = []
+        for quote in ("The TTP ended the ceasefire", "Hospital officials counted"):
+            claim = approve(make_claim(self.ceasefire_source, quote, self.pakistan, self.analyst), self.reviewer)
+            self.answer(self.ceasefire, claim, "2022")
+            with self.assertNumQueries(5) as context:
+                self.get()
+            counts.append(len(context.captured_queries))
+        self.assertEqual(counts[0], counts[1])
+
+    def test_an_approval_shows_on_the_next_request(self):
+        self.assertNotContains(self.get(), "November 2022")
+        self.answer(self.ceasefire, self.ended, "November 2022")
+        self.assertContains(self.get(), "November 2022")
+
+    def test_a_withdrawal_hides_the_answer_at_once(self):
+        may = Answer.objects.get(claim=self.may)
+        self.assertContains(self.get(), "signed in May 2022")
+        with self.captureOnCommitCallbacks(execute=True):
+            may.return_to_draft(self.reviewer, reason="Misread.")
+        self.assertNotContains(self.get(), "signed in May 2022")
+
+    def test_the_page_links_to_its_related_contradictions(self):
+        proposition = self.build_contradiction()
+        self.ceasefire.propositions.add(proposition)
+        Question.objects.filter(pk=self.ceasefire.pk).update(text=self.ceasefire.text)
+        self.answer(self.ceasefire, self.ended, "2022")  # a change that renews the page
+        self.assertContains(self.get(), proposition.statement)
