@@ -166,6 +166,11 @@ CACHES["default"]["KEY_PREFIX"] = env_str("DJANGO_CACHE_KEY_PREFIX") or code_rel
 # page bodies, and serves them while their generation is current (reader/caching.py).
 PUBLIC_PAGE_MEMORY_BYTES = env_int("PUBLIC_PAGE_MEMORY_BYTES", 32 * 1024 * 1024)
 
+# The desk keeps each analyst's home lists and board columns as fragments until the desk
+# generation changes (reader/caching.py). Off renders them on every request: the benchmark's
+# comparison (bench/run.py --compare desk-fragments) measures what they save.
+DESK_FRAGMENTS = env_bool("DESK_FRAGMENTS", True)
+
 # Sessions are read from the shared cache and written through to the database, so a
 # logged-in request does not query the database for its session.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -102,6 +102,8 @@ from config.middleware import parse_id
 GENERATION_KEY = "public-data-generation"
 WITHDRAWAL_KEY = "public-data-withdrawal"
 DESK_GENERATION_KEY = "desk-data-generation"
+# Every desk fragment's key starts with this (``fragment_key`` of a name starting "desk-").
+DESK_FRAGMENT_PREFIX = "fragment:desk-"
 # A backstop only: invalidation is by generation. A change that bypasses
 # save() (QuerySet.update) shows up at most this long after.
 PAGE_TIMEOUT = 10 * 60
@@ -243,7 +245,8 @@ def fragment_key(name: str, *parts) -> str:
 
 def kept_fragment(key: str, render) -> str:
     """``render()``, kept under ``key`` (see ``fragment_key``)."""
-    return _kept(key, render, fragment_timeout())
+    desk_off = key.startswith(DESK_FRAGMENT_PREFIX) and not settings.DESK_FRAGMENTS
+    return _kept(key, render, 0 if desk_off else fragment_timeout())
 
 
 def bump_public_generation(*, withdrawal: bool = True) -> None:
@@ -293,8 +296,11 @@ def desk_fragment_key(name: str, *parts) -> str:
 
 
 def cached_for_desk(name: str, *parts, compute):
-    """``compute()``, kept under ``desk_fragment_key(name, *parts)`` until the desk generation changes."""
-    return _kept(desk_fragment_key(name, *parts), compute, fragment_timeout())
+    """``compute()``, kept under ``desk_fragment_key(name, *parts)`` until the desk generation changes.
+
+    With ``DESK_FRAGMENTS`` off nothing is kept (see ``kept_fragment``).
+    """
+    return kept_fragment(desk_fragment_key(name, *parts), compute)
 
 
 def _bump_desk_generation() -> None:
