@@ -199,4 +199,6 @@ class RefuseUndecodableInputMiddleware:
             )
         partial = bool(getattr(request, "htmx", False)) and not request.htmx.boosted
         template = "400.html#message" if partial else "400.html"
-        return render(request, template, {"message": message}, status=400)
+        response = render(request, template, {"message": message}, status=400)
+        response.refusal_message = message  # the API answers with it as problem details (api.middleware)
+        return response

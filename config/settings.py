@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "search",
     "accounts",
     "dataset",
+    "api",
     "config.apps.DeploymentConfig",  # system checks for the deployment
 ]
 
@@ -67,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Before the input checks below, so that their refusals of API requests become problem details too.
+    "api.middleware.ApiMiddleware",
     "config.middleware.RefuseUndecodableInputMiddleware",
 ]
 
@@ -303,6 +306,18 @@ LOGIN_THROTTLE_ACCOUNT_LOCK_AFTER = env_int("LOGIN_THROTTLE_ACCOUNT_LOCK_AFTER",
 LOGIN_THROTTLE_ADDRESS_LOCK_AFTER = env_int("LOGIN_THROTTLE_ADDRESS_LOCK_AFTER", 50, minimum=1)
 LOGIN_THROTTLE_LOCK_SECONDS = env_int("LOGIN_THROTTLE_LOCK_SECONDS", 15 * 60, minimum=1)
 LOGIN_THROTTLE_TRUST_X_FORWARDED_FOR = env_bool("LOGIN_THROTTLE_TRUST_X_FORWARDED_FOR", False)
+
+# The API (api/): requests per window of API_RATE_WINDOW_SECONDS, counted in the shared cache per
+# client address for requests without a token, per token for requests with one, and per address
+# for failed authentications (a request with a token from an address over that limit is refused
+# too). The address is read as for the login throttle (LOGIN_THROTTLE_TRUST_X_FORWARDED_FOR).
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60, minimum=1)
+API_RATE_LIMIT_ANONYMOUS = env_int("API_RATE_LIMIT_ANONYMOUS", 120, minimum=1)
+API_RATE_LIMIT_TOKEN = env_int("API_RATE_LIMIT_TOKEN", 600, minimum=1)
+API_RATE_LIMIT_FAILED_AUTH = env_int("API_RATE_LIMIT_FAILED_AUTH", 20, minimum=1)
+# Items per page of an API list when the client does not say (limit=), and the most it may ask for.
+API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200, minimum=1)
 
 # Reviewers may not approve their own work unless a one-person team relaxes it.
 REVIEW_FOUR_EYES = env_bool("REVIEW_FOUR_EYES", True)

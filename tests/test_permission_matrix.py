@@ -4,19 +4,25 @@
 and the admin's patterns. ``EXPECTED`` says, per pattern and method, what each
 role gets as an outcome class (``outcome``): "ok" (2xx), "login" (a redirect to
 a login page), "redirect" (any other redirect), "forbidden" (403), "missing"
-(404), "method" (405) or "invalid" (400, 409, 422: let in, but the empty form
-refused). The admin's own generic patterns are generated per registered model
-from the permissions the roles hold (``admin_expectations``). A pattern with no
-entry fails ``test_the_table_covers_every_url_pattern``.
+(404), "method" (405), "unauthorized" (401: the API refuses the credentials) or
+"invalid" (400, 409, 422: let in, but the empty form refused). The admin's own
+generic patterns are generated per registered model from the permissions the
+roles hold (``admin_expectations``). A pattern with no entry fails
+``test_the_table_covers_every_url_pattern``.
+
+The API's patterns ("api:…") are visited with a read-and-write token of each
+role's user instead of a session: the outsider's is a token made before they
+left the analysts, which stops working with the role.
 """
 
 from django.contrib import admin
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import LoginThrottle, ThrottleScope
+from api.models import ApiToken, TokenScope
 from claims.roles import ANALYSTS, REVIEWERS, ROLE_PERMISSIONS
 from tests.base import BaseTestCase
 
@@ -44,9 +50,15 @@ def outcome(response) -> str:
         return "login" if location.startswith(login_pages) else "redirect"
     if "HX-Redirect" in response.headers:
         return "login"
-    return {403: "forbidden", 404: "missing", 405: "method", 400: "invalid", 409: "invalid", 422: "invalid"}.get(
-        status, "ok" if 200 <= status < 300 else f"status {status}"
-    )
+    return {
+        401: "unauthorized",
+        403: "forbidden",
+        404: "missing",
+        405: "method",
+        400: "invalid",
+        409: "invalid",
+        422: "invalid",
+    }.get(status, "ok" if 200 <= status < 300 else f"status {status}")
 
 
 def every(value: str) -> dict[str, str]:
@@ -122,6 +134,48 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "desk:claim_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
     "desk:proposition_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
     "desk:stance_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+}
+
+# The API. Reading needs no token, but a token sent must work (the outsider's does not); writing needs a
+# working read-and-write token, and sending to review is for the records' author (and admins).
+API_READ = {"GET": roles("ok", "unauthorized", "ok"), "POST": every("method")}
+API_OPEN = {"GET": every("ok"), "POST": every("method")}  # no token is read: the root, schema, docs
+API_CREATE = {"POST": roles("unauthorized", "unauthorized", "invalid")}  # an empty body
+API_SUBMIT = {
+    "GET": every("method"),
+    "POST": roles("unauthorized", "unauthorized", "ok", "forbidden", "ok"),
+}
+EXPECTED |= {
+    "api:root": API_OPEN,
+    "api:api-root": API_OPEN,  # ninja's name for the same address
+    "api:openapi-json": API_OPEN,
+    "api:openapi-view": API_OPEN,
+    "api:problems": API_OPEN,
+    "api:contradictions": API_READ,
+    "api:contradiction": API_READ,
+    "api:claims": API_READ | API_CREATE,
+    "api:claim_create": API_READ | API_CREATE,  # the same address as api:claims
+    "api:claim": API_READ,
+    "api:stances": API_READ | API_CREATE,
+    "api:stance_create": API_READ | API_CREATE,
+    "api:stance": API_READ,
+    "api:actors": API_READ,
+    "api:actor": API_READ,
+    "api:sources": API_READ | API_CREATE,
+    "api:source_create": API_READ | API_CREATE,
+    "api:source": API_READ,
+    "api:proposition_create": {"GET": every("method"), **API_CREATE},
+    "api:claim_submit": API_SUBMIT,
+    "api:stance_submit": API_SUBMIT,
+    "api:proposition_submit": API_SUBMIT,
+    # Only the analyst has drafts in the source; the others' requests find none to send (409).
+    "api:source_submit": {"GET": every("method"), "POST": roles("unauthorized", "unauthorized", "ok", "invalid")},
+    # The desk's page of one's own tokens; the token revoked is the analyst's.
+    "tokens:list": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    "tokens:revoke": {
+        "GET": roles("login", "forbidden", "method"),
+        "POST": roles("login", "forbidden", "redirect", "missing"),
+    },
 }
 
 ADMIN_SITE_PAGES = {
@@ -232,6 +286,16 @@ class PermissionMatrixTests(BaseTestCase):
         LoginThrottle.objects.create(
             scope=ThrottleScope.ACCOUNT, key="alice", failures=2, last_failure_at=timezone.now()
         )
+        cls.api_tokens = {
+            role: ApiToken.issue(user=user, name="matrix", scope=TokenScope.WRITE)[1]
+            for role, user in (
+                ("outsider", cls.outsider),
+                ("analyst", cls.analyst),
+                ("reviewer", cls.reviewer),
+                ("admin", cls.admin),
+            )
+        }
+        cls.analyst_token = ApiToken.objects.get(user=cls.analyst)
 
     def kwargs_for(self, name: str) -> list:
         c = self.contradiction
@@ -257,6 +321,16 @@ class PermissionMatrixTests(BaseTestCase):
             "desk:claim_revise": [self.public_claim.pk],
             "desk:proposition_revise": [c.slug],
             "desk:stance_revise": [self.public_claim.stances.first().pk],
+            "api:contradiction": [c.slug],
+            "api:claim": [self.public_claim.pk],
+            "api:stance": [self.public_claim.stances.first().pk],
+            "api:actor": [self.pakistan.slug],
+            "api:source": [self.source.pk],
+            "api:claim_submit": [self.draft_claim.pk],
+            "api:stance_submit": [self.draft_stance.pk],
+            "api:proposition_submit": [self.draft_proposition.slug],
+            "api:source_submit": [self.source.pk],
+            "tokens:revoke": [self.analyst_token.pk],
         }
         if name.startswith("desk:stance_") and name != "desk:stance_revise":
             return [self.draft_stance.pk]
@@ -300,6 +374,14 @@ class PermissionMatrixTests(BaseTestCase):
             return ADMIN_SITE_PAGES[name]
         return admin_expectations(*admin_model_views()[name])
 
+    def credentials(self, role: str, name: str) -> dict:
+        """The API is visited with the role's token; the rest of the site with its session alone."""
+        if name.startswith("api:") and role in self.api_tokens:
+            return {"HTTP_AUTHORIZATION": f"Bearer {self.api_tokens[role]}"}
+        return {}
+
+    # The API's rate limits have tests of their own; here every role's visits come from one address.
+    @override_settings(API_RATE_LIMIT_ANONYMOUS=10_000, API_RATE_LIMIT_FAILED_AUTH=10_000)
     def test_every_role_gets_the_expected_outcome_everywhere(self):
         names = sorted(set(EXPECTED) | set(ADMIN_SITE_PAGES) | admin_model_names())
         wrong = {}
@@ -311,11 +393,12 @@ class PermissionMatrixTests(BaseTestCase):
                 if name.startswith("route:admin/") and name != "route:admin/(?P<url>.*)$":
                     continue
                 url = self.url_for(name)
+                extra = self.credentials(role, name)
                 for method, expected in self.expected_for(name).items():
                     if user:  # logging out on the way must not turn the rest into anonymous visits
                         client.force_login(user)
                     with transaction.atomic():  # nothing a POST changes carries over to the next visit
-                        response = client.get(url) if method == "GET" else client.post(url)
+                        response = client.get(url, **extra) if method == "GET" else client.post(url, **extra)
                         transaction.set_rollback(True)
                     got = outcome(response)
                     if got != expected[role]:
