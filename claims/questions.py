@@ -31,6 +31,14 @@ class ValueType(models.TextChoices):
     YES_NO = "yes_no", _("Yes or no")
 
 
+KIND_LABELS = {
+    ValueType.DATE: _("a date"),
+    ValueType.QUANTITY: _("a number"),
+    ValueType.ACTOR: _("who"),
+    ValueType.YES_NO: _("yes or no"),
+}
+
+
 class QuestionQuerySet(ReviewableQuerySet):
     def contradictions(self):
         """Approved questions whose approved answers conflict, newest conflict first."""
@@ -117,6 +125,11 @@ class Question(Reviewable):
     @property
     def is_contradiction(self) -> bool:
         return self.is_public and self.has_conflict
+
+    @property
+    def kind_label(self) -> str:
+        """What is disputed, in a word: "a date", "a number", "an actor", "yes or no"."""
+        return KIND_LABELS[self.value_type]
 
     def after_state_change(self) -> None:
         self.refresh_public_state()

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
+from django.db.models import Q
+
 from claims.models import Answer, Question
 from claims.questions import ValueType, conflict_between
 from reader import answer_axis
@@ -121,3 +123,37 @@ class QuestionPage:
         if self.question.reviewed_at:
             times.append(self.question.reviewed_at)
         return max(times, default=None)
+
+
+def disputed_facts(*, actor=None, source=None, year=None, limit: int | None = None) -> list[Question]:
+    """Questions whose public answers conflict, newest conflict first, each with its values; filtered like the list."""
+    questions = Question.objects.contradictions()
+    answers = Answer.objects.public()
+    if actor is not None:
+        answers = answers.filter(Q(claim__claimant=actor) | Q(claim__reported_by=actor))
+    if source is not None:
+        answers = answers.filter(claim__source=source)
+    if year is not None:
+        answers = answers.filter(claim__asserted_on__year=year)
+    if answers.query.where != Answer.objects.public().query.where:
+        questions = questions.filter(pk__in=answers.values("question_id"))
+    questions = list(questions[:limit] if limit else questions)
+    attach_values(questions)
+    return questions
+
+
+def attach_values(questions: list[Question]) -> None:
+    """Set ``values`` (the distinct values answered, in value order, with their colour) on each question, in one query."""
+    by_pk = {question.pk: question for question in questions}
+    for question in questions:
+        question.values = []
+    answers = (
+        Answer.objects.public()
+        .filter(question__in=by_pk)
+        .order_by("question_id", "date_low", "date_high", "number_low", "number_high", "actor__name", "yes_no")
+        .select_related("actor")
+    )
+    for answer in answers:
+        question = answer.question = by_pk[answer.question_id]
+        if answer.value_display not in [display for display, _ in question.values]:
+            question.values.append((answer.value_display, len(question.values) % answer_axis.GROUP_COLOURS))

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.html import strip_tags
 
-from claims.models import Actor, Claim, Proposition
+from claims.models import Actor, Answer, Claim, Proposition, Question
 from search.models import EntryKind, SearchEntry
 from sources.models import Source
 
@@ -37,6 +37,12 @@ def _proposition_entry(proposition: Proposition) -> dict:
     return {"title": _clean(proposition.statement), "body": _clean(strip_tags(proposition.description_html))}
 
 
+def _question_entry(question: Question) -> dict:
+    # The values answered are found too ("May 2022"): from the public answers, read with the question.
+    values = dict.fromkeys(answer.value_display for answer in question.public_answers().select_related("question"))
+    return {"title": _clean(question.text), "body": _clean(strip_tags(question.description_html), " · ".join(values))}
+
+
 def _actor_entry(actor: Actor) -> dict:
     parts = [", ".join(actor.alias_list), strip_tags(actor.description_html).strip()]
     return {"title": _clean(actor.name), "body": _clean(" · ".join(part for part in parts if part))}
@@ -50,18 +56,21 @@ def _source_entry(source: Source) -> dict:
 _PUBLIC = {
     EntryKind.CLAIM: lambda: Claim.objects.public().select_related("claimant", "reported_by"),
     EntryKind.PROPOSITION: lambda: Proposition.objects.public(),
+    EntryKind.QUESTION: lambda: Question.objects.public(),
     EntryKind.ACTOR: lambda: Actor.objects.public(),
     EntryKind.SOURCE: lambda: Source.objects.public().defer("text"),
 }
 _ENTRY = {
     EntryKind.CLAIM: _claim_entry,
     EntryKind.PROPOSITION: _proposition_entry,
+    EntryKind.QUESTION: _question_entry,
     EntryKind.ACTOR: _actor_entry,
     EntryKind.SOURCE: _source_entry,
 }
 _MODEL_KINDS = {
     Claim: EntryKind.CLAIM,
     Proposition: EntryKind.PROPOSITION,
+    Question: EntryKind.QUESTION,
     Actor: EntryKind.ACTOR,
     Source: EntryKind.SOURCE,
 }
@@ -86,6 +95,9 @@ def index_object(kind: str, object_id: int) -> None:
 
 def index_record(record) -> None:
     """Re-index ``record`` and whatever its visibility decides (a claim's actors and source)."""
+    if isinstance(record, Answer):  # an answer is found through its question's entry
+        index_object(EntryKind.QUESTION, record.question_id)
+        return
     kind = _MODEL_KINDS[type(record)]
     with transaction.atomic():
         index_object(kind, record.pk)
@@ -105,6 +117,9 @@ def index_record(record) -> None:
 
 def forget_record(record) -> None:
     """Remove a deleted record's entry (and re-check what depended on it)."""
+    if isinstance(record, Answer):
+        index_object(EntryKind.QUESTION, record.question_id)
+        return
     kind = _MODEL_KINDS[type(record)]
     with transaction.atomic():
         SearchEntry.objects.filter(kind=kind, object_id=record.pk).delete()

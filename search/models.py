@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 class EntryKind(models.TextChoices):
     PROPOSITION = "proposition", _("Contradiction")
+    QUESTION = "question", _("Disputed fact")
     CLAIM = "claim", _("Claim")
     ACTOR = "actor", _("Actor")
     SOURCE = "source", _("Source")

@@ -52,7 +52,7 @@ _FINAL_YEH = re.compile(r"ي\b")
 # When not every term can be matched, records matching more of them come first ({matched}:
 # how many terms a record matches, or 0 when every record matches all of them).
 _SQLITE_SQL = """
-    SELECT e.kind, e.object_id, -bm25(search_searchentry_fts, 10.0, 4.0, 1.0) * (CASE e.kind WHEN 'proposition' THEN 4.0 ELSE 1.0 END) AS score,
+    SELECT e.kind, e.object_id, -bm25(search_searchentry_fts, 10.0, 4.0, 1.0) * (CASE WHEN e.kind IN ('proposition', 'question') THEN 4.0 ELSE 1.0 END) AS score,
         snippet(search_searchentry_fts, 0, %(start)s, %(end)s, '…', 48),
         snippet(search_searchentry_fts, 1, %(start)s, %(end)s, '…', 32),
         {matched} AS matched
@@ -68,7 +68,7 @@ _SQLITE_TERM_MATCHED = (
 # {query} and {matched} are built by _postgresql_query from the *_tsquery functions, each
 # given one term as a parameter, so nothing a reader types is read as tsquery syntax.
 _POSTGRESQL_SQL = """
-    SELECT e.kind, e.object_id, ts_rank_cd(e.document, query.q) * (CASE e.kind WHEN 'proposition' THEN 4.0 ELSE 1.0 END) AS score,
+    SELECT e.kind, e.object_id, ts_rank_cd(e.document, query.q) * (CASE WHEN e.kind IN ('proposition', 'question') THEN 4.0 ELSE 1.0 END) AS score,
         ts_headline('english', translate(e.title, '<>', %(stand_ins)s), query.q, %(title_options)s),
         ts_headline('english', translate(e.body, '<>', %(stand_ins)s), query.q, %(body_options)s),
         {matched} AS matched
@@ -295,12 +295,13 @@ def load_results(hits: list[Hit]) -> list[Result]:
     Records are read through their public() querysets again, so a hit whose
     record stopped being public is dropped even if the index lagged behind.
     """
-    from claims.models import Actor, Claim, Proposition
+    from claims.models import Actor, Claim, Proposition, Question
     from reader.public import attach_public_stances
     from sources.models import Source
 
     loaders = {
         EntryKind.PROPOSITION: lambda: Proposition.objects.public(),
+        EntryKind.QUESTION: lambda: Question.objects.public(),
         EntryKind.CLAIM: lambda: (
             Claim.objects.public().select_related("claimant", "reported_by", "source").defer("source__text")
         ),

@@ -131,9 +131,9 @@ class ContradictionListTest(ReaderTestCase):
         self.assertNotContains(response, "Unreviewed source")
 
     def test_query_count_does_not_grow_with_the_number_of_contradictions(self):
-        with self.assertNumQueries(6):  # filter choices (years, actors, sources), count, page, claimants
+        with self.assertNumQueries(7):  # filter choices (years, actors, sources), count, page, claimants, facts
             self.get(self.url)
         for n in range(6):
             self.build_contradiction(statement=f"Contradiction {n}")
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             self.get(self.url)

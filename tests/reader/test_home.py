@@ -34,7 +34,7 @@ class HomePageTest(ReaderTestCase):
 
         counts = self.get(self.url).context["counts"]
 
-        self.assertEqual(counts, {"contradictions": 1, "claims": 2, "actors": 2, "sources": 1})
+        self.assertEqual(counts, {"contradictions": 1, "disputed_facts": 0, "claims": 2, "actors": 2, "sources": 1})
 
     def test_it_never_shows_propositions_without_both_sides_or_unapproved(self):
         self.publish_proposition("Approved but uncontested.")
@@ -48,9 +48,9 @@ class HomePageTest(ReaderTestCase):
 
     def test_query_count_does_not_grow_with_the_number_of_contradictions(self):
         self.build_contradiction(statement="One")
-        with self.assertNumQueries(6):  # latest, their claimants, four counts
+        with self.assertNumQueries(8):  # latest, their claimants, disputed facts, five counts
             self.get(self.url)
         for n in range(5):
             self.build_contradiction(statement=f"More {n}")
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(8):
             self.get(self.url)

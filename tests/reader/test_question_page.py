@@ -1,5 +1,6 @@
 """A question's public page: the answers on one axis, grouped by value, and which values conflict."""
 
+from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
@@ -28,7 +29,7 @@ class QuestionPageTests(QuestionTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "These answers cannot all be true:")
         self.assertContains(response, "May 2022</bdi></a> conflicts with <a")
-        self.assertContains(response, "Contradiction · disputed a date")
+        self.assertContains(response, "Contradiction · disputed fact: a date")
 
     def test_each_answer_is_a_mark_on_the_axis_with_its_claimant(self):
         response = self.get()
@@ -118,3 +119,74 @@ class QuestionPageTests(QuestionTestCase):
         Question.objects.filter(pk=self.ceasefire.pk).update(text=self.ceasefire.text)
         self.answer(self.ceasefire, self.ended, "2022")  # a change that renews the page
         self.assertContains(self.get(), proposition.statement)
+
+
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
+class DisputedFactsListedTests(QuestionTestCase):
+    def setUp(self):
+        self.ceasefire = self.question()
+        with self.captureOnCommitCallbacks(execute=True):
+            self.answer(self.ceasefire, self.june, "June 2022")
+            self.answer(self.ceasefire, self.may, "May 2022")
+        self.agreed = self.question("When did talks start?")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.answer(self.agreed, self.june, "June 2022")
+            self.answer(self.agreed, self.may, "2022")
+
+    def test_the_home_page_lists_questions_whose_answers_conflict(self):
+        response = self.client.get(reverse("reader:home"))
+        self.assertContains(response, "Disputed facts")
+        self.assertContains(response, self.ceasefire.get_absolute_url())
+        self.assertContains(response, '<span class="value-chip value-chip--g0"><bdi>May 2022</bdi></span>')
+        self.assertNotContains(response, self.agreed.get_absolute_url())  # its answers agree
+
+    def test_the_contradiction_list_counts_and_lists_them_filtered_like_the_rest(self):
+        url = reverse("reader:contradictions")
+        response = self.client.get(url)
+        self.assertContains(response, "and 1 disputed fact")
+        self.assertContains(response, self.ceasefire.get_absolute_url())
+        response = self.client.get(url, {"actor": self.taliban.slug})
+        self.assertContains(response, self.ceasefire.get_absolute_url())  # the Taliban gave May 2022
+        response = self.client.get(url, {"actor": self.outsider_actor().slug})
+        self.assertNotContains(response, self.ceasefire.get_absolute_url())
+
+    def outsider_actor(self):
+        """A public actor (one approved claim) who answered nothing."""
+        from claims.models import Actor
+
+        actor = Actor.objects.create(name="Someone Else", kind="person", state="approved")
+        with self.captureOnCommitCallbacks(execute=True):
+            approve(make_claim(self.source, "they do not provide support", actor, self.analyst), self.reviewer)
+        return actor
+
+    def test_search_finds_a_question_by_its_text_and_its_values(self):
+        for query in ("ceasefire agreed", "May 2022"):
+            with self.subTest(query=query):
+                response = self.client.get(reverse("reader:search"), {"q": query})
+                self.assertContains(response, self.ceasefire.get_absolute_url())
+        self.assertContains(
+            self.client.get(reverse("reader:search"), {"q": "ceasefire agreed"}),
+            "Contradiction · disputed fact: a date",
+        )
+
+    def test_an_unapproved_question_is_in_no_list_and_no_search(self):
+        pending = self.question("When was the ceasefire renewed?", approved=False)
+        for url in (reverse("reader:home"), reverse("reader:contradictions")):
+            self.assertNotContains(self.client.get(url), pending.text)
+        self.assertNotContains(self.client.get(reverse("reader:search"), {"q": "renewed"}), pending.text)
+
+    def test_the_lists_query_count_does_not_grow_with_the_disputed_facts(self):
+        counts = []
+        for text in ("When did talks resume?", "When did talks end?"):
+            question = self.question(text)
+            with self.captureOnCommitCallbacks(execute=True):
+                self.answer(question, self.june, "June 2022")
+                self.answer(question, self.may, "May 2022")
+            cache.clear()
+            with self.assertNumQueries(8) as home:  # five counts, propositions, questions, their values
+                self.client.get(reverse("reader:home"))
+            cache.clear()
+            with self.assertNumQueries(6) as listed:  # filter choices, count, page (empty), facts, their values
+                self.client.get(reverse("reader:contradictions"))
+            counts.append((len(home.captured_queries), len(listed.captured_queries)))
+        self.assertEqual(counts[0], counts[1])
