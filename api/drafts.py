@@ -19,7 +19,7 @@ from desk.forms import NewClaimForm, PropositionForm, SourceImportForm, StanceAd
 from desk.submission import Submitted, source_drafts, submit_claim, submit_source_drafts
 from sources.anchoring import AnchorError
 from sources.dates import iso_partial_date
-from sources.models import Source
+from sources.models import Source, address_key
 
 
 class Duplicate(Exception):
@@ -73,8 +73,14 @@ def create_source(request, payload, user) -> Source:
     form = SourceImportForm(_form_data(payload), max_bytes=settings.SOURCE_UPLOAD_MAX_BYTES, user=user)
     if not form.is_valid():
         raise InvalidRequest(form_errors(form))
-    if form.duplicate is not None:
-        raise Duplicate("This source has been imported already: record its claims there.", form.duplicate)
+    if (duplicate := form.duplicate) is not None:
+        url = form.cleaned_data.get("url", "")
+        same = "same address" if url and duplicate.address_key == address_key(url) else "same text"
+        raise Duplicate(
+            f"This source is already here ({same}): “{duplicate.title}”. Record its claims there instead of "
+            "importing it again.",
+            duplicate,
+        )
     return _saved(form, lambda: form.save(user=user))
 
 

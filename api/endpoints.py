@@ -8,14 +8,17 @@ rejects or deletes. Every refusal is problem details (``api.problems``),
 raised here or turned into one by ``api.middleware``.
 """
 
+import json
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from api import drafts, lists
@@ -64,6 +67,30 @@ from reader import public
 from sources.models import Source as SourceModel
 
 
+class StrictJSON(Parser):
+    """JSON bodies whose strings are text: a lone surrogate (\\ud800) is refused, as no database can store it."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        if _has_lone_surrogate(data):
+            raise ValueError("A string holds a lone surrogate, which is not text.")
+        return data
+
+
+def _has_lone_surrogate(value) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(key) or _has_lone_surrogate(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
+
+
 class ReadableJSON(JSONRenderer):
     """JSON with its text as text (“Kabul”, not \\u201cKabul\\u201d), as the .json pages write it."""
 
@@ -95,6 +122,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     docs_decorator=require_safe,
     renderer=ReadableJSON(),
+    parser=StrictJSON(),
 )
 
 ERRORS = dict.fromkeys((401, 403, 404, 409, 422, 429), Problem)
@@ -341,7 +369,7 @@ def get_source(request, source_id: str):
 def create_source(request, payload: NewSource):
     """Import a source from pasted text, as a draft. A source with the same text or address is refused (409)."""
     source = drafts.create_source(request, payload, request.auth.user)
-    return 201, drafts.draft_source(request, source)
+    return Status(201, drafts.draft_source(request, source))
 
 
 @api.post("/claims", response={201: DraftClaim, **ERRORS}, auth=WRITE, url_name="claim_create", tags=["drafts"])
@@ -352,14 +380,14 @@ def create_claim(request, payload: NewClaim):
     proposition are created as drafts when asked (``claimant_is_new``, ``proposition_is_new``).
     """
     claim = drafts.create_claim(request, payload, request.auth.user)
-    return 201, drafts.draft_claim(request, claim)
+    return Status(201, drafts.draft_claim(request, claim))
 
 
 @api.post("/stances", response={201: DraftStance, **ERRORS}, auth=WRITE, url_name="stance_create", tags=["drafts"])
 def create_stance(request, payload: NewStance):
     """Put a claim on a proposition's side, as a draft stance."""
     stance = drafts.create_stance(request, payload, request.auth.user)
-    return 201, drafts.draft_stance(request, stance)
+    return Status(201, drafts.draft_stance(request, stance))
 
 
 @api.post(
@@ -372,7 +400,7 @@ def create_stance(request, payload: NewStance):
 def create_proposition(request, payload: NewProposition):
     """Create a proposition as a draft. One with the same statement is refused."""
     proposition = drafts.create_proposition(request, payload, request.auth.user)
-    return 201, drafts.draft_proposition(request, proposition)
+    return Status(201, drafts.draft_proposition(request, proposition))
 
 
 def _draft(queryset, key: str, what: str):

@@ -145,6 +145,10 @@ class RevisionHiddenFromReadersTests(BaseTestCase):
             reverse("reader:feed"),
             reverse("reader:search") + "?q=REVISED",
             reverse("reader:search") + "?q=Pakistan",
+            reverse("api:claims"),
+            reverse("api:claim", args=[self.claim.pk]),
+            reverse("api:stances"),
+            reverse("api:contradiction", args=[self.proposition.slug]),
         ]
 
     def test_readers_keep_seeing_the_approved_version(self):
