@@ -285,6 +285,21 @@ def _bump_scopes(scopes: set[tuple[str, int]]) -> None:
     cache.set_many({f"public-scope:{kind}:{pk}": uuid.uuid4().hex for kind, pk in scopes}, timeout=None)
 
 
+def public_pages_changed(scopes: set[tuple[str, int]]) -> None:
+    """Forget the cached pages, and the fragments of these scopes, once the current transaction commits.
+
+    For what readers see that is not a reviewed record (a re-check's notices on
+    a source's page and on the contradictions quoting it): nothing is withdrawn,
+    so the fragments of other pages stay valid.
+    """
+
+    def bump() -> None:
+        _bump_scopes(scopes)
+        bump_public_generation(withdrawal=False)
+
+    transaction.on_commit(bump)
+
+
 def desk_generation() -> str:
     """Changes whenever any record the desk shows is saved or deleted, in any state."""
     return _token(DESK_GENERATION_KEY)
@@ -533,14 +548,25 @@ def bump_after_bulk_writes() -> None:
     _bump_desk_generation()
 
 
+def _capture_saved(sender, instance, raw=False, **kwargs):
+    # A re-check's notices show on its source's page and on the contradictions quoting it.
+    if raw or _bulk.active or instance.source_id is None or instance.purpose != instance.Purpose.RECHECK:
+        return
+    from reader.notices import pages_showing_captures
+
+    if scopes := pages_showing_captures(instance.source_id):
+        public_pages_changed(scopes)
+
+
 def connect_invalidation() -> None:
     """Bump the public and desk generations whenever a record changes (called from ReaderConfig.ready)."""
     from claims.models import Actor, Claim, Proposition, Revision, Stance
-    from sources.models import Source
+    from sources.models import Capture, Source
 
     for model in (Claim, Proposition, Stance, Actor, Source):
         post_save.connect(_reviewable_saved, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
         post_delete.connect(_reviewable_deleted, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
+    post_save.connect(_capture_saved, sender=Capture, dispatch_uid="public-cache-save-Capture")
     for model in (Claim, Proposition, Stance, Revision, Actor, Source):
         post_save.connect(desk_data_changed, sender=model, dispatch_uid=f"desk-cache-save-{model.__name__}")
         post_delete.connect(desk_data_changed, sender=model, dispatch_uid=f"desk-cache-delete-{model.__name__}")

@@ -17,6 +17,7 @@ from django.db.models import Count, F, Q
 from claims.models import Actor, Claim, Proposition, ReviewState, Side, Stance
 from config.middleware import parse_id
 from reader.caching import cached_between_withdrawals, cached_for_scope
+from reader.notices import attach_notices
 from sources.models import Source
 
 OPPOSING_SIDES = {Side.SUPPORTS: Side.DISPUTES, Side.DISPUTES: Side.SUPPORTS}
@@ -99,7 +100,10 @@ class ContradictionPage:
 
     @cached_property
     def stances(self) -> list[Stance]:
-        return contradiction_stances(self.proposition)
+        """The public stances, each claim with its paragraph and its re-check notice (reader.notices)."""
+        stances = contradiction_stances(self.proposition)
+        attach_notices([stance.claim for stance in stances])
+        return stances
 
     @cached_property
     def columns(self) -> list[tuple[Side, list[Stance]]]:

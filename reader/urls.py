@@ -14,6 +14,8 @@ urlpatterns = [
     path("contradictions/<slug:slug>/", views.contradiction, name="contradiction"),
     path("actors/<slug:slug>/", views.actor, name="actor"),
     path("sources/<int:pk>/", views.source, name="source"),
+    path("sources/<int:source_pk>/captures/<int:pk>.warc.gz", views.capture, name="capture"),
+    path("sources/<int:source_pk>/captures/<int:pk>.html", views.capture_body, name="capture_body"),
     path("search/", views.search, name="search"),
     path("feed/", require_safe(cached_public_page(LatestPublicFeed(), shared=True)), name="feed"),
 ]

@@ -12,13 +12,13 @@ import hashlib
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from claims.models import Actor, Proposition
-from reader import public
+from reader import notices, public
 from reader.caching import (
     cached_for_scope,
     cached_public_page,
@@ -33,7 +33,8 @@ from reader.caching import (
 from reader.public_json import contradiction_json, contradiction_json_ld
 from search.forms import SearchForm
 from search.query import cached_find, load_results, parse_query
-from sources.models import Source
+from sources.capture import archived_body
+from sources.models import Capture, Source
 
 CONTRADICTIONS_PER_PAGE = 20
 LATEST_ON_HOME = 8
@@ -154,16 +155,83 @@ def actor(request, slug):
 @require_safe
 @cached_public_page
 def source(request, pk):
-    """The source text with its public claims highlighted: a fragment kept for the source's scope."""
+    """The source text with its public claims highlighted, and its archived copy: fragments kept for the source's scope."""
     source = get_object_or_404(Source.objects.public(), pk=pk)
-    claims = SimpleLazyObject(lambda: public.source_claims(source))
+    archive = SimpleLazyObject(lambda: notices.archives_for([source.pk])[source.pk])
+
+    def claims_with_notices():
+        claims = public.source_claims(source)
+        notices.attach_quote_checks(claims, {source.pk: archive})
+        for claim in claims:
+            claim.recheck_notice = notices.quote_notice(claim, archive)
+        return claims
+
+    claims = SimpleLazyObject(claims_with_notices)
+    scope = scope_token("source", source.pk)
     context = {
         "source": source,
         "claims": claims,
+        "archive": archive,
+        "quote_counts": SimpleLazyObject(lambda: notices.quote_counts(claims)),
         "claim_count": cached_for_scope("source-claim-count", "source", source.pk, lambda: len(claims)),
-        "fragments": {"text": fragment_key("source", source.pk, scope_token("source", source.pk))},
+        "fragments": {
+            "archive": fragment_key("source-archive", source.pk, scope),
+            "text": fragment_key("source", source.pk, scope),
+        },
     }
     return render(request, "reader/source.html", context)
+
+
+# Archived copies are served as files to save, never as pages of ours: a page's
+# markup shown from our origin could run its scripts with our cookies.
+DOWNLOAD_POLICY = "sandbox; default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+BODY_EXTENSIONS = {
+    "text/plain": "txt",
+    "text/markdown": "md",
+    "text/x-markdown": "md",
+    "application/xhtml+xml": "xhtml",
+}
+
+
+def _get_public_capture(source_pk: int, pk: int) -> tuple[Capture, Capture]:
+    """A capture of a source readers may see, and the capture whose WARC keeps its page; else 404."""
+    capture = get_object_or_404(
+        Capture.objects.filter(source__in=Source.objects.public()).exclude(body_sha256="").defer("text"),
+        source_id=source_pk,
+        pk=pk,
+    )
+    copy = capture.archived_copy()
+    if copy is None:
+        raise Http404("No copy of this capture is kept.")
+    return capture, copy
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_POLICY
+    return response
+
+
+def _capture_filename(capture: Capture, extension: str) -> str:
+    """ASCII only: the source, the capture and the day it was retrieved (UTC)."""
+    return f"source-{capture.source_id}-capture-{capture.pk}-{capture.retrieved_at:%Y-%m-%d}.{extension}"
+
+
+@require_safe
+def capture(request, source_pk, pk):
+    """A capture as a WARC file (gzipped): the response exactly as received, with its headers and redirects."""
+    capture, copy = _get_public_capture(source_pk, pk)
+    return _download(bytes(copy.warc), "application/gzip", _capture_filename(capture, "warc.gz"))
+
+
+@require_safe
+def capture_body(request, source_pk, pk):
+    """The captured page alone, as received, to save and open without WARC tools."""
+    capture, copy = _get_public_capture(source_pk, pk)
+    extension = BODY_EXTENSIONS.get(capture.content_type, "html")
+    return _download(archived_body(copy), "application/octet-stream", _capture_filename(capture, extension))
 
 
 @require_safe

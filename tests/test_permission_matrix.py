@@ -25,6 +25,7 @@ from accounts.models import LoginThrottle, ThrottleScope
 from api.models import ApiToken, TokenScope
 from claims.roles import ANALYSTS, REVIEWERS, ROLE_PERMISSIONS
 from tests.base import BaseTestCase
+from tests.captures import import_capture
 
 ROLES = ("anonymous", "outsider", "analyst", "reviewer", "admin")
 STAFF = ("analyst", "reviewer", "admin")
@@ -94,6 +95,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "reader:feed": PUBLIC,
     "reader:source": PUBLIC,
     "reader:search": PUBLIC,
+    "reader:capture": PUBLIC,  # a download of an archived copy
+    "reader:capture_body": PUBLIC,
     "healthz": PUBLIC,
     "readyz": PUBLIC,
     "favicon": {"GET": every("redirect"), "POST": every("method")},  # to the icon's static address
@@ -283,6 +286,7 @@ class PermissionMatrixTests(BaseTestCase):
         cls.draft_claim.save_edit(expected_version=cls.draft_claim.version, fields=["paraphrase"], by=cls.analyst)
         other_public_claim = Claim.objects.filter(state="approved").exclude(pk=cls.public_claim.pk).first()
         other_public_claim.propose_revision(cls.analyst, {"paraphrase": "The Taliban deny supporting the TTP."})
+        cls.capture = import_capture(cls.source, body="The page as it was captured.")
         LoginThrottle.objects.create(
             scope=ThrottleScope.ACCOUNT, key="alice", failures=2, last_failure_at=timezone.now()
         )
@@ -304,6 +308,8 @@ class PermissionMatrixTests(BaseTestCase):
             "reader:contradiction_json": [c.slug],
             "reader:actor": [self.pakistan.slug],
             "reader:source": [self.source.pk],
+            "reader:capture": [self.source.pk, self.capture.pk],
+            "reader:capture_body": [self.source.pk, self.capture.pk],
             "desk:source": [self.source.pk],
             "desk:claim_new": [self.source.pk],
             "desk:anchor_preview": [self.source.pk],

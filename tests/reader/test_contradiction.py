@@ -176,9 +176,9 @@ class ContradictionPageTest(ReaderTestCase):
         small = self.contradiction_with(1, statement="Small")
         large = self.contradiction_with(10, statement="Large")
 
-        with self.assertNumQueries(4):  # proposition, stances, source texts, related
+        with self.assertNumQueries(5):  # proposition, stances, source texts, their captures, related
             self.get(small.get_absolute_url())
-        with self.assertNumQueries(4):  # proposition, stances, source texts, related
+        with self.assertNumQueries(5):  # proposition, stances, source texts, their captures, related
             response = self.get(large.get_absolute_url())
         self.assertEqual(len(response.context["stances"]), 20)
 
