@@ -215,7 +215,8 @@ class Answer(Reviewable):
 
     def clean(self):
         super().clean()
-        self.read_value()
+        if self.question_id is not None and self.value_text:  # otherwise the missing field is the error
+            self.read_value()
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
