@@ -12,6 +12,7 @@ urlpatterns = [
     path("sources/<int:pk>/claims/new/", views.claim_new, name="claim_new"),
     path("sources/<int:pk>/anchor/", views.anchor_preview, name="anchor_preview"),
     path("sources/<int:pk>/submit/", views.source_submit, name="source_submit"),
+    path("sources/<int:pk>/recheck/", views.source_recheck, name="source_recheck"),
     path("suggestions/claims/", views.similar_claims, name="similar_claims"),
     path("claims/<int:pk>/edit/", views.claim_edit, name="claim_edit"),
     path("claims/<int:pk>/submit/", views.claim_submit, name="claim_submit"),

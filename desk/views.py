@@ -64,7 +64,8 @@ from sources.anchoring import AnchorError, anchor_quote
 from sources.capture import preview_page
 from sources.dates import iso_partial_date
 from sources.fetching import FetchRefused
-from sources.models import Source, address_key
+from sources.models import Capture, QuoteCheck, Source, address_key
+from sources.recheck import recheck_source
 
 # Records per list on desk home (each list links to all of them) and per page of a whole list.
 HOME_LIST_LIMIT = 10
@@ -405,6 +406,7 @@ def _source_context(request, source: Source, form=None, editing: Claim | None = 
         "editing": editing,
         "my_drafts_total": drafts.total,
         "my_drafts_label": str(drafts),
+        "captures": SimpleLazyObject(lambda: _listed_captures(source)),
         **extra,
     }
 
@@ -1073,3 +1075,42 @@ def actor_submit(request, slug):
         actor.submit(request.user)
     messages.success(request, "Actor sent to review. Readers see it once a reviewer approves it and one of its claims.")
     return redirect("desk:actor", actor.slug)
+
+
+# ---------------------------------------------------------------------------
+# Captures and re-checks
+
+# Captures listed on a source's desk page, latest first (the admin lists them all).
+CAPTURES_LISTED = 20
+
+
+@dataclass(frozen=True)
+class ListedCaptures:
+    rows: list[Capture]
+    more: bool  # older captures exist beyond those listed
+
+
+def _listed_captures(source: Source) -> ListedCaptures:
+    """The source's latest captures with their quote checks counted by result, in one query."""
+    counts = {
+        f"{outcome}_count": Count("quote_checks", filter=Q(quote_checks__outcome=outcome))
+        for outcome in QuoteCheck.Outcome.values
+    }
+    captures = source.captures.without_archive().defer("text").annotate(**counts).order_by("-retrieved_at", "-pk")
+    rows = list(captures[: CAPTURES_LISTED + 1])
+    return ListedCaptures(rows[:CAPTURES_LISTED], more=len(rows) > CAPTURES_LISTED)
+
+
+@analyst_required
+@require_POST
+def source_recheck(request, pk):
+    """Fetch the source's address again now and compare every claim's quote with the page (sources.recheck)."""
+    source = _get(request, Source, pk=pk)
+    if not source.url:
+        return refusal(request, "This source has no address, so there is no page to re-check.", status=409)
+    recheck = recheck_source(source, user=request.user)
+    if recheck.capture.succeeded:
+        messages.success(request, f"Re-checked. {recheck.summary()}")
+    else:
+        messages.error(request, f"The page could not be re-checked. {recheck.capture.problem}")
+    return redirect(reverse("desk:source", args=[source.pk]) + "#captures")

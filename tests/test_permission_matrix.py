@@ -111,6 +111,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
         "GET": roles("login", "forbidden", "method"),
         "POST": roles("login", "forbidden", "redirect", "forbidden"),
     },
+    # The matrix's source has no address: there is no page to re-check (409), and nothing is fetched.
+    "desk:source_recheck": DESK_POST_ONLY,
     "desk:similar_claims": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
     "desk:claim_edit": {"GET": authors_only("ok"), "POST": authors_only("invalid")},
     "desk:claim_submit": {"GET": roles("login", "forbidden", "method"), "POST": authors_only("redirect")},
@@ -314,6 +316,7 @@ class PermissionMatrixTests(BaseTestCase):
             "desk:claim_new": [self.source.pk],
             "desk:anchor_preview": [self.source.pk],
             "desk:source_submit": [self.source.pk],
+            "desk:source_recheck": [self.source.pk],
             "desk:claim_edit": [self.draft_claim.pk],
             "desk:claim_submit": [self.draft_claim.pk],
             "desk:board": [c.slug],

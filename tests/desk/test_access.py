@@ -3,7 +3,7 @@
 from django.urls import resolve, reverse
 
 from claims.models import Actor, Proposition, Side, Stance
-from tests.base import approve, make_claim
+from tests.base import approve, make_claim, make_source
 from tests.desk.base import HTMX, DeskTestCase
 
 # What each endpoint answers its author with the data endpoints() sends: a page (200), a redirect
@@ -30,6 +30,8 @@ class DeskAccessTests(DeskTestCase):
         stance = Stance.objects.create(claim=claim, proposition=proposition, side=Side.DISPUTES, created_by=author)
         other = make_claim(self.source, "they are not responsible for Pakistan’s", self.taliban, author)
         source, slug = self.source.pk, proposition.slug
+        # Loopback is refused in tests, so its re-check fails at once, without the network, and is recorded.
+        web_source = make_source(text=f"A page {claim.pk}.", title="Web", url=f"http://127.0.0.1/page-{claim.pk}")
         removable = Stance.objects.create(claim=other, proposition=proposition, side=Side.SUPPORTS, created_by=author)
         actor = Actor.objects.create(name=f"Draft actor {claim.pk}", created_by=author)
         public_claim = approve(
@@ -99,6 +101,7 @@ class DeskAccessTests(DeskTestCase):
             ("post", reverse("desk:stance_submit", args=[stance.pk]), {}),  # with its draft claim
             ("post", reverse("desk:board_submit", args=[slug]), {}),
             ("post", reverse("desk:source_submit", args=[source]), {}),
+            ("post", reverse("desk:source_recheck", args=[web_source.pk]), {}),
             ("get", reverse("desk:actors") + "?q=Taliban", None),
             ("get", reverse("desk:actor_new"), None),
             ("post", reverse("desk:actor_new"), {"name": f"New actor {claim.pk}", "kind": "person"}),
