@@ -157,3 +157,54 @@ def attach_values(questions: list[Question]) -> None:
         question = answer.question = by_pk[answer.question_id]
         if answer.value_display not in [display for display, _ in question.values]:
             question.values.append((answer.value_display, len(question.values) % answer_axis.GROUP_COLOURS))
+
+
+def answer_value_json(answer: Answer) -> dict:
+    """The typed value of an answer: its interval, so that a reader's tools can compare values too."""
+    kind = answer.question.value_type
+    if kind == ValueType.DATE:
+        return {
+            "low": answer.date_low.isoformat(),
+            "high": answer.date_high.isoformat(),
+            "precision": answer.date_precision,
+        }
+    if kind == ValueType.QUANTITY:
+        value = answer.value
+        return {
+            "low": None if value.low is None else str(value.low),
+            "high": None if value.high is None else str(value.high),
+            "approximate": value.approximate,
+        }
+    if kind == ValueType.ACTOR:
+        return {"actor": answer.actor.slug if answer.actor_id else None}
+    return {"yes": answer.yes_no}
+
+
+def question_json(question: Question, page: QuestionPage, absolute) -> dict:
+    from reader.public_json import claim_json
+
+    return {
+        "type": "question",
+        "slug": question.slug,
+        "question": question.text,
+        "description": question.description,
+        "url": absolute(question.get_absolute_url()),
+        "value_type": question.value_type,
+        "unit": question.unit or None,
+        "tolerance_percent": question.tolerance_percent,
+        "is_contradiction": question.is_contradiction,
+        "values": [
+            {
+                "value": group.display,
+                **answer_value_json(group.answers[0]),
+                "answers": [
+                    {"stated_as": answer.value_text, "claim": claim_json(answer.claim, absolute)}
+                    for answer in group.answers
+                ],
+            }
+            for group in page.groups
+        ],
+        "conflicts": [[conflict.first.display, conflict.second.display] for conflict in page.conflicts],
+        "related_propositions": [absolute(proposition.get_absolute_url()) for proposition in page.related],
+        "last_reviewed": page.last_reviewed.isoformat() if page.last_reviewed else None,
+    }

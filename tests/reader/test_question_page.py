@@ -190,3 +190,38 @@ class DisputedFactsListedTests(QuestionTestCase):
                 self.client.get(reverse("reader:contradictions"))
             counts.append((len(home.captured_queries), len(listed.captured_queries)))
         self.assertEqual(counts[0], counts[1])
+
+
+class QuestionDataTests(QuestionTestCase):
+    def setUp(self):
+        self.ceasefire = self.question()
+        self.answer(self.ceasefire, self.june, "June 2022")
+        self.answer(self.ceasefire, self.may, "May 2022")
+        self.answer(self.ceasefire, self.ended, "November 2022", approved=False)
+
+    def test_the_json_has_each_value_with_its_interval_answers_and_conflicts(self):
+        response = self.client.get(reverse("reader:question_json", args=[self.ceasefire.slug]))
+        self.assertEqual(response["Content-Type"], "application/json")
+        data = response.json()
+        self.assertEqual(data["value_type"], "date")
+        self.assertTrue(data["is_contradiction"])
+        self.assertEqual([value["value"] for value in data["values"]], ["May 2022", "June 2022"])
+        self.assertEqual((data["values"][0]["low"], data["values"][0]["high"]), ("2022-05-01", "2022-05-31"))
+        self.assertEqual(data["values"][0]["answers"][0]["claim"]["quote"], "signed in May 2022")
+        self.assertEqual(data["conflicts"], [["May 2022", "June 2022"]])
+        self.assertNotIn("November 2022", response.content.decode())  # not approved
+
+    def test_the_public_export_carries_questions_and_approved_answers_only(self):
+        import io
+        import json
+
+        from django.core.management import call_command
+
+        out = io.StringIO()
+        call_command("export_public", stdout=out)
+        records = [json.loads(line) for line in out.getvalue().splitlines()]
+        questions = [record for record in records if record["type"] == "question"]
+        answers = [record for record in records if record["type"] == "answer"]
+        self.assertEqual([question["slug"] for question in questions], [self.ceasefire.slug])
+        self.assertEqual(sorted(answer["value"] for answer in answers), ["June 2022", "May 2022"])
+        self.assertEqual({answer["claim"] for answer in answers}, {self.june.pk, self.may.pk})

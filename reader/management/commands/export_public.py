@@ -5,14 +5,16 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.models import Actor, Claim, Proposition, Stance
+from claims.models import Actor, Answer, Claim, Proposition, Question, Stance
 from reader.public_json import actor_json, claim_json, source_json
+from reader.questions import answer_value_json
 from sources.models import Source
 
 
 class Command(BaseCommand):
     help = (
-        "Write every public record (sources with their text, actors, propositions, claims, stances) as JSON Lines: "
+        "Write every public record (sources with their text, actors, propositions, questions, claims, answers, stances) "
+        "as JSON Lines: "
         'one object per line, each with a "type". Drafts, pending and rejected work are never included.'
     )
 
@@ -66,6 +68,33 @@ class Command(BaseCommand):
         claims = Claim.objects.public().select_related("claimant", "reported_by", "source").defer("source__text")
         for claim in claims.order_by("pk").iterator(chunk_size=500):
             yield {"type": "claim", **claim_json(claim, absolute)}
+        for question in (
+            Question.objects.public().prefetch_related("propositions").order_by("pk").iterator(chunk_size=500)
+        ):
+            yield {
+                "type": "question",
+                "slug": question.slug,
+                "question": question.text,
+                "description": question.description,
+                "url": absolute(question.get_absolute_url()),
+                "value_type": question.value_type,
+                "unit": question.unit or None,
+                "tolerance_percent": question.tolerance_percent,
+                "is_contradiction": question.is_contradiction,
+                "related_propositions": [
+                    proposition.slug for proposition in question.propositions.all() if proposition.is_public
+                ],
+            }
+        answers = Answer.objects.public().select_related("question", "actor")
+        for answer in answers.order_by("pk").iterator(chunk_size=500):
+            yield {
+                "type": "answer",
+                "claim": answer.claim_id,
+                "question": answer.question.slug,
+                "stated_as": answer.value_text,
+                "value": answer.value_display,
+                **answer_value_json(answer),
+            }
         for stance in Stance.objects.public().select_related("proposition").order_by("pk").iterator(chunk_size=500):
             yield {
                 "type": "stance",
