@@ -4,6 +4,7 @@ import json
 
 from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from api.models import ApiToken, TokenScope
@@ -15,6 +16,8 @@ def token_for(user, scope=TokenScope.WRITE, name="script") -> str:
     return ApiToken.issue(user=user, name=name, scope=scope)[1]
 
 
+# Tests make many requests from one address; tests/api/test_limits.py sets the limits it tests.
+@override_settings(API_RATE_LIMIT_ANONYMOUS=100_000, API_RATE_LIMIT_TOKEN=100_000)
 class ApiTestCase(ReaderTestCase):
     def setUp(self):
         super().setUp()
