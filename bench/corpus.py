@@ -42,8 +42,21 @@ from django.utils.text import slugify
 from tqdm import tqdm
 
 from claims.markup import render_markdown
-from claims.models import Actor, ActorKind, Claim, Proposition, ReviewState, Side, Stance, StateChange
+from claims.models import (
+    Actor,
+    ActorKind,
+    Answer,
+    Claim,
+    Proposition,
+    Question,
+    ReviewState,
+    Side,
+    Stance,
+    StateChange,
+)
+from claims.questions import ValueType, conflicting_pairs, read_value
 from claims.roles import ANALYSTS, REVIEWERS
+from reader.positions import rebuild_position_changes
 from sources.anchoring import CONTEXT_LENGTH
 from sources.dates import DatePrecision
 from sources.models import Source
@@ -51,6 +64,8 @@ from sources.text import text_checksum
 
 BENCH_CONTRADICTION_SLUG = "bench-forty-claims"
 BENCH_CONTRADICTION_CLAIMS = 40
+BENCH_QUESTION_SLUG = "bench-question"
+BENCH_QUESTION_ANSWERS = 24
 BENCH_ACTOR_SLUG = "bench-five-hundred"
 BENCH_ACTOR_CLAIMS = 500
 BENCH_SOURCE_URL = "https://bench.example.org/sources/1"
@@ -65,6 +80,9 @@ EPOCH = datetime.datetime(2025, 12, 31, 12, 0, tzinfo=datetime.UTC)
 CLAIMS_PER_SOURCE = 25
 CLAIMS_PER_ACTOR = 50
 CLAIMS_PER_PROPOSITION = 40
+CLAIMS_PER_QUESTION = 200
+QUESTION_STATES = {ReviewState.APPROVED: 88, ReviewState.PENDING: 6, ReviewState.DRAFT: 6}
+ANSWER_STATES = {ReviewState.APPROVED: 90, ReviewState.PENDING: 6, ReviewState.DRAFT: 4}
 LANGUAGES = {"en": 70, "fa": 8, "ur": 8, "ps": 6, "ar": 8}
 CLAIM_STATES = {ReviewState.APPROVED: 85, ReviewState.PENDING: 6, ReviewState.DRAFT: 5, ReviewState.REJECTED: 4}
 PROPOSITION_STATES = {ReviewState.APPROVED: 88, ReviewState.PENDING: 5, ReviewState.DRAFT: 4, ReviewState.REJECTED: 3}
@@ -504,7 +522,8 @@ class CorpusWriter:
     def __init__(self, rng: random.Random, analysts: list[int], reviewers: list[int], progress):
         self.rng, self.analysts, self.reviewers, self.progress = rng, analysts, reviewers, progress
         self.content_types = {
-            model: ContentType.objects.get_for_model(model).pk for model in (Claim, Stance, Proposition)
+            model: ContentType.objects.get_for_model(model).pk
+            for model in (Claim, Stance, Proposition, Question, Answer)
         }
         self.notes_html: dict[str, str] = {}
         self.proposition_ids: list[int] = []
@@ -671,6 +690,86 @@ class CorpusWriter:
         ids = self.inserters[Stance].insert(rows)
         self.audit(Stance, zip(ids, timelines, strict=True))
 
+    def questions(
+        self,
+        specs: list[tuple[str, str, str]],
+        claims: list[Said],
+        answers_each: tuple[int, int],
+        answer_states: dict = ANSWER_STATES,
+    ) -> int:
+        """Create questions from (text, slug, value type), each answered by approved claims; return how many conflict.
+
+        Values are drawn around one true value per question: most answers state
+        it (at day, month or year precision, or as a rounded figure), some do
+        not, so that some questions have conflicting answers and some agree.
+        """
+        rng = self.rng
+        approved_claims = [claim for claim in claims if claim.state == ReviewState.APPROVED]
+        if not specs or len(approved_claims) < answers_each[1]:
+            return 0
+        rows = []
+        for text, slug, value_type in specs:
+            timeline = self.timeline(QUESTION_STATES, EPOCH - datetime.timedelta(days=rng.randint(200, 2000)))
+            unit = "people" if value_type == ValueType.QUANTITY else ""
+            tolerance = 10 if value_type == ValueType.QUANTITY else 0
+            question = Question(
+                text=text, slug=slug, value_type=value_type, unit=unit, tolerance_percent=tolerance, **timeline.fields()
+            )
+            rows.append((question, timeline))
+        questions = Question.objects.bulk_create([question for question, _ in rows], batch_size=500)
+        self.audit(Question, [(question.pk, timeline) for question, (_, timeline) in zip(questions, rows, strict=True)])
+        answers, timelines = [], []
+        for question in questions:
+            for claim in rng.sample(approved_claims, rng.randint(*answers_each)):
+                states = answer_states if question.state == ReviewState.APPROVED else {ReviewState.DRAFT: 1}
+                timeline = self.timeline(states, claim.created_at + datetime.timedelta(days=rng.randint(1, 30)))
+                value = self.answer_value(question, question.slug)
+                answer = Answer(question=question, claim_id=claim.pk, value_text=value, **timeline.fields())
+                for name, typed in read_value(question, value).items():
+                    setattr(answer, name, typed)
+                answers.append(answer)
+                timelines.append(timeline)
+        answers = Answer.objects.bulk_create(answers, batch_size=1000)
+        self.audit(Answer, [(answer.pk, timeline) for answer, timeline in zip(answers, timelines, strict=True)])
+        return self.refresh_question_state(questions, answers)
+
+    def answer_value(self, question: Question, truth_seed: str) -> str:
+        """A value for ``question``: its true value most of the time, at some precision, or another value."""
+        rng, truth = self.rng, random.Random(truth_seed)
+        if question.value_type == ValueType.DATE:
+            day = datetime.date(2015, 1, 1) + datetime.timedelta(days=truth.randint(0, 3000))
+            if rng.random() < 0.25:
+                day += datetime.timedelta(days=rng.choice([-1, 1]) * rng.randint(40, 400))
+            form = rng.random()
+            return f"{day.year}" if form < 0.15 else f"{day:%Y-%m}" if form < 0.6 else day.isoformat()
+        figure = truth.randint(5, 400)
+        roll = rng.random()
+        if roll < 0.2:
+            return f"at least {max(1, figure - rng.randint(0, 10))}"
+        if roll < 0.4:
+            return f"about {round(figure, -1) or figure}"
+        if roll < 0.6:
+            return f"{figure * 2 + rng.randint(1, 50)}"
+        return str(figure)
+
+    def refresh_question_state(self, questions: list[Question], answers: list[Answer]) -> int:
+        """What refresh_public_state() would store, for every generated question at once."""
+        public: dict[int, list[Answer]] = defaultdict(list)
+        for answer in answers:
+            if answer.state == ReviewState.APPROVED and answer.question.state == ReviewState.APPROVED:
+                public[answer.question_id].append(answer)
+        for question in questions:
+            mine = public.get(question.pk, [])
+            question.answers_count = len(mine)
+            question.has_conflict = question.state == ReviewState.APPROVED and bool(conflicting_pairs(mine))
+            question.became_contradiction_at = (
+                max(answer.first_approved_at for answer in mine) if question.has_conflict else None
+            )
+        Question.objects.bulk_update(
+            questions, ["answers_count", "has_conflict", "became_contradiction_at"], batch_size=500
+        )
+        return sum(1 for question in questions if question.has_conflict)
+
     def reset_sequences(self) -> None:
         """After inserting with explicit ids, point the id sequences past them (SQLite needs nothing)."""
         statements = connection.ops.sequence_reset_sql(no_style(), list(self.inserters))
@@ -735,12 +834,14 @@ class CorpusSummary:
     seed: int
     with_fixed_set: bool
     seconds: float
+    questions: int = 0
 
     def __str__(self) -> str:
         fixed = "the fixed benchmark set and " if self.with_fixed_set else ""
         return (
             f"Generated {fixed}{self.claims} claims in {self.sources} sources by {self.actors} actors on "
-            f"{self.propositions} propositions ({self.contradictions} contradictions), seed {self.seed}, "
+            f"{self.propositions} propositions ({self.contradictions} contradictions) and {self.questions} questions, "
+            f"seed {self.seed}, "
             f"in {self.seconds:.1f} s."
         )
 
@@ -773,6 +874,7 @@ def generate_corpus(*, claims: int, seed: int, stdout=None) -> CorpusSummary:
         contradictions = writer.refresh_public_counts() if claims else 0
         writer.reset_sequences()
         rebuild_search_index(stdout)
+        rebuild_position_changes()  # kept by save() signals too (reader.positions): found once, here
     # Bulk inserts send no signals: the pages cached before the corpus are dropped here, once.
     public_data_written()
     return CorpusSummary(
@@ -874,9 +976,25 @@ def proposition_specs(rng: random.Random, count: int, seed: int) -> list[tuple[s
     return specs
 
 
+QUESTION_TEXTS = {
+    ValueType.DATE: "When did the {P} talks of {Y} begin?",
+    ValueType.QUANTITY: "How many people were killed at {P} in {M} {Y}?",
+}
+
+
+def question_specs(rng: random.Random, count: int, seed: int) -> list[tuple[str, str, str]]:
+    specs = []
+    for index in range(count):
+        value_type = ValueType.DATE if index % 2 == 0 else ValueType.QUANTITY
+        fill = {"P": rng.choice(PLACES), "M": rng.choice(MONTHS), "Y": rng.randint(2015, 2025)}
+        text = QUESTION_TEXTS[value_type].format(**fill)
+        specs.append((text, f"{slugify(text)[:60].strip('-')}-q{seed}-{index}", value_type))
+    return specs
+
+
 def write_corpus(writer: CorpusWriter, claims: int, seed: int) -> dict:
     if not claims:
-        return {"sources": 0, "actors": 0, "propositions": 0}
+        return {"sources": 0, "actors": 0, "propositions": 0, "questions": 0}
     rng = writer.rng
     actor_count = max(2, claims // CLAIMS_PER_ACTOR)
     actors = writer.actors(actor_specs(rng, actor_count, seed))
@@ -900,6 +1018,7 @@ def write_corpus(writer: CorpusWriter, claims: int, seed: int) -> dict:
         plan.claims = count
         plan.voices = rng.choices(voices, cum_weights=voice_weights, k=rng.randint(2, 6))
 
+    question_claims: list[Said] = []
     for first in range(0, source_count, SOURCES_PER_CHUNK):
         chunk = list(enumerate(plans[first : first + SOURCES_PER_CHUNK], start=first))
         written = writer.sources(chunk, lambda index: f"{CORPUS_URL}/{seed}/{index}", OUTLETS)
@@ -921,7 +1040,9 @@ def write_corpus(writer: CorpusWriter, claims: int, seed: int) -> dict:
                     }
                 )
         stance_specs = []
-        for claim in writer.claims(claim_specs):
+        written_claims = writer.claims(claim_specs)
+        question_claims += written_claims[: max(1, len(written_claims) // 10)]
+        for claim in written_claims:
             links = rng.random()
             count = 2 if links < 0.1 else 1 if links < 0.6 else 0
             chosen = {
@@ -940,7 +1061,9 @@ def write_corpus(writer: CorpusWriter, claims: int, seed: int) -> dict:
                 )
                 stance_specs.append((claim, topic, side, STANCE_STATES))
         writer.stances(stance_specs)
-    return {"sources": source_count, "actors": actor_count, "propositions": len(topics)}
+    question_count = claims // CLAIMS_PER_QUESTION
+    writer.questions(question_specs(rng, question_count, seed), question_claims, (2, 6))
+    return {"sources": source_count, "actors": actor_count, "propositions": len(topics), "questions": question_count}
 
 
 # ---------------------------------------------------------------------------
@@ -1037,3 +1160,6 @@ def write_fixed_set(writer: CorpusWriter) -> None:
         side = Side.SUPPORTS if position % 3 else Side.DISPUTES
         stance_specs.append((claim, topics[position % len(topics)], side, approved))
     writer.stances(stance_specs)
+    bench_question = [("When did the Torkham crossing close in 2023?", BENCH_QUESTION_SLUG, ValueType.DATE)]
+    answers = (BENCH_QUESTION_ANSWERS, BENCH_QUESTION_ANSWERS)
+    writer.questions(bench_question, others[:BENCH_QUESTION_ANSWERS], answers, answer_states=approved)

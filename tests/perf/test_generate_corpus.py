@@ -9,12 +9,14 @@ from bench.corpus import (
     BENCH_ACTOR_SLUG,
     BENCH_CONTRADICTION_CLAIMS,
     BENCH_CONTRADICTION_SLUG,
+    BENCH_QUESTION_ANSWERS,
+    BENCH_QUESTION_SLUG,
     BENCH_SOURCE_URL,
     FIXED_SET_CLAIMS,
     MAX_TEXT_CHARS,
     MIN_TEXT_CHARS,
 )
-from claims.models import Actor, Claim, Proposition, ReviewState, Stance, StateChange
+from claims.models import Actor, Answer, Claim, Proposition, Question, ReviewState, Stance, StateChange
 from search.models import EntryKind, SearchEntry
 from sources.models import Source
 from sources.text import normalize_text, text_checksum, text_direction
@@ -45,6 +47,8 @@ def snapshot() -> dict:
         "stances": Stance.objects.values_list(
             "claim__source__url", "claim__start", "claim__end", "proposition__slug", "side", "state", "note"
         ),
+        "questions": Question.objects.values_list("slug", "value_type", "state", "answers_count", "has_conflict"),
+        "answers": Answer.objects.values_list("question__slug", "claim__source__url", "claim__start", "value_text"),
     }
     return {name: sorted(queryset, key=repr) for name, queryset in rows.items()}
 
@@ -204,6 +208,8 @@ class GenerateCorpusTests(BaseTestCase):
 class GenerateCorpusDeterminismTests(BaseTestCase):
     def delete_everything(self):
         StateChange.objects.all().delete()
+        Answer.objects.all().delete()
+        Question.objects.all().delete()
         Stance.objects.all().delete()
         Claim.objects.all().delete()
         Proposition.objects.all().delete()
@@ -226,6 +232,22 @@ class GenerateCorpusDeterminismTests(BaseTestCase):
         self.delete_everything()
         generate(claims=150, seed=4)
         self.assertNotEqual(snapshot()["claims"], first["claims"])
+
+    def test_it_writes_questions_answered_by_approved_claims_some_conflicting(self):
+        self.delete_everything()
+        generate(claims=2000, seed=5)
+        questions = Question.objects.exclude(slug=BENCH_QUESTION_SLUG)
+        self.assertEqual(questions.count(), 2000 // 200)
+        self.assertTrue(Answer.objects.filter(question__in=questions).exists())
+        self.assertFalse(Answer.objects.exclude(claim__state=ReviewState.APPROVED).exists())
+        self.assertTrue(Question.objects.contradictions().exclude(slug=BENCH_QUESTION_SLUG).exists())
+        for question in Question.objects.all():  # the stored state is what refresh_public_state() finds
+            stored = (question.answers_count, question.has_conflict)
+            question.refresh_public_state()
+            self.assertEqual((question.answers_count, question.has_conflict), stored, question.slug)
+        bench = Question.objects.get(slug=BENCH_QUESTION_SLUG)
+        self.assertTrue(bench.is_contradiction)
+        self.assertEqual(bench.answers_count, BENCH_QUESTION_ANSWERS)
 
     def test_zero_claims_writes_only_the_fixed_set(self):
         generate(claims=0)
