@@ -7,5 +7,7 @@ class ReaderConfig(AppConfig):
 
     def ready(self):
         from reader.caching import connect_invalidation
+        from reader.positions import connect_position_tracking
 
         connect_invalidation()
+        connect_position_tracking()
