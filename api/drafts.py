@@ -45,10 +45,10 @@ def form_errors(form) -> list[tuple[str, str, str]]:
 
 def _form_data(payload) -> dict:
     """A payload as the desk's forms read a POST: strings and booleans, unset values left out."""
-    return {name: value for name, value in payload.dict().items() if value is not None}
+    return {name: value for name, value in payload.model_dump().items() if value is not None}
 
 
-def _saved(form, save):
+def _saved(save):
     """Run ``save``; its refusals become InvalidRequest, as the desk shows them on the form."""
     try:
         return save()
@@ -69,7 +69,7 @@ def desk_address(request, name: str, *args) -> str:
     return request.build_absolute_uri(reverse(name, args=args))
 
 
-def create_source(request, payload, user) -> Source:
+def create_source(payload, user) -> Source:
     form = SourceImportForm(_form_data(payload), max_bytes=settings.SOURCE_UPLOAD_MAX_BYTES, user=user)
     if not form.is_valid():
         raise InvalidRequest(form_errors(form))
@@ -81,20 +81,20 @@ def create_source(request, payload, user) -> Source:
             "importing it again.",
             duplicate,
         )
-    return _saved(form, lambda: form.save(user=user))
+    return _saved(lambda: form.save(user=user))
 
 
-def create_claim(request, payload, user) -> Claim:
+def create_claim(payload, user) -> Claim:
     source = Source.objects.filter(pk=payload.source).first()
     if source is None:
         raise InvalidRequest([("body", "source", "There is no such source; it may never have been imported.")])
     form = NewClaimForm(_form_data(payload), source=source)
     if not form.is_valid():
         raise InvalidRequest(form_errors(form))
-    return _saved(form, lambda: form.save(user=user))
+    return _saved(lambda: form.save(user=user))
 
 
-def create_proposition(request, payload, user) -> Proposition:
+def create_proposition(payload, user) -> Proposition:
     form = PropositionForm(_form_data(payload))
     if not form.is_valid():
         raise InvalidRequest(form_errors(form))
@@ -102,7 +102,7 @@ def create_proposition(request, payload, user) -> Proposition:
 
 
 @transaction.atomic
-def create_stance(request, payload, user) -> Stance:
+def create_stance(payload, user) -> Stance:
     proposition = Proposition.objects.filter(slug=payload.proposition).first()
     if proposition is None:
         raise InvalidRequest([("body", "proposition", "There is no such proposition.")])

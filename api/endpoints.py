@@ -368,7 +368,7 @@ def get_source(request, source_id: str):
 @api.post("/sources", response={201: DraftSource, **ERRORS}, auth=WRITE, url_name="source_create", tags=["drafts"])
 def create_source(request, payload: NewSource):
     """Import a source from pasted text, as a draft. A source with the same text or address is refused (409)."""
-    source = drafts.create_source(request, payload, request.auth.user)
+    source = drafts.create_source(payload, request.auth.user)
     return Status(201, drafts.draft_source(request, source))
 
 
@@ -379,14 +379,14 @@ def create_claim(request, payload: NewClaim):
     With ``proposition`` and ``side`` it also takes that side (a draft stance); new actors and a new
     proposition are created as drafts when asked (``claimant_is_new``, ``proposition_is_new``).
     """
-    claim = drafts.create_claim(request, payload, request.auth.user)
+    claim = drafts.create_claim(payload, request.auth.user)
     return Status(201, drafts.draft_claim(request, claim))
 
 
 @api.post("/stances", response={201: DraftStance, **ERRORS}, auth=WRITE, url_name="stance_create", tags=["drafts"])
 def create_stance(request, payload: NewStance):
     """Put a claim on a proposition's side, as a draft stance."""
-    stance = drafts.create_stance(request, payload, request.auth.user)
+    stance = drafts.create_stance(payload, request.auth.user)
     return Status(201, drafts.draft_stance(request, stance))
 
 
@@ -399,7 +399,7 @@ def create_stance(request, payload: NewStance):
 )
 def create_proposition(request, payload: NewProposition):
     """Create a proposition as a draft. One with the same statement is refused."""
-    proposition = drafts.create_proposition(request, payload, request.auth.user)
+    proposition = drafts.create_proposition(payload, request.auth.user)
     return Status(201, drafts.draft_proposition(request, proposition))
 
 
