@@ -96,7 +96,7 @@ def import_article(page) -> None:
     page.get_by_label("Outlet").fill("Example Daily")
     page.get_by_label("Published").fill("2022-12")
     page.get_by_label("Text", exact=True).fill(ARTICLE)
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Save source").click()
     expect(page).to_have_url(re.compile(r"/desk/sources/\d+/$"))
     wait_for_htmx_to_settle(page)
 
