@@ -1,6 +1,7 @@
 """The desk's forms. They validate what was typed and resolve names to records;
 saving goes through the models (Claim.record, save_edit, the review methods)."""
 
+import copy
 import re
 
 from django import forms
@@ -11,8 +12,10 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from claims import values
 from claims.forms import MarkdownField
-from claims.models import Actor, ActorKind, Claim, Proposition, Side, Stance
+from claims.models import Actor, ActorKind, Answer, Claim, Proposition, Question, Side, Stance, unique_slug
+from claims.questions import ValueType
 from config.middleware import parse_id
 from sources.anchoring import AnchorError, anchor_quote
 from sources.dates import iso_partial_date, parse_partial_date
@@ -688,3 +691,340 @@ class ActorRevisionForm(ActorEditForm):
 
     def changes(self, user) -> dict:
         return self.values()
+
+
+# ---------------------------------------------------------------------------
+# Questions and the answers claims give them
+
+ANY_VALUE_HELP = _(
+    "As the quote states it, in the form the question asks for: a date (May 2022, 2022-05-12, “May to June 2022”), "
+    "a number (30, at least 30, 30–40), an actor’s name, or yes or no."
+)
+
+
+def value_help(question: Question | None) -> str:
+    """How to write a value for ``question`` (every form, when it is not chosen yet)."""
+    if question is None:
+        return str(ANY_VALUE_HELP)
+    if question.value_type == ValueType.DATE:
+        return str(_("A date: a day, a month, a year or a range, e.g. 2022-05-12, May 2022, 2022, “May to June 2022”."))
+    if question.value_type == ValueType.QUANTITY:
+        return str(
+            _("A number of %(unit)s: 30, at least 30, at most 30, about 1,200 or 30–40.") % {"unit": question.unit}
+        )
+    if question.value_type == ValueType.ACTOR:
+        return str(_("An actor: their name, or another name the desk knows them by."))
+    return str(_("Yes or no."))
+
+
+def questions_named(text: str) -> list[Question]:
+    text = " ".join(text.split())
+    return list(Question.objects.filter(Q(text__iexact=text) | Q(slug=text))[:2])
+
+
+class NamesInvalidFieldsMixin:
+    """``invalid_fields``: the labels of the fields to correct, for the notice above a refused form."""
+
+    @property
+    def invalid_fields(self) -> str:
+        labels = [str(self.fields[name].label).lower() for name in self.errors if name in self.fields]
+        if len(labels) > 1:
+            return _("%(first)s and %(last)s") % {"first": ", ".join(labels[:-1]), "last": labels[-1]}
+        return labels[0] if labels else ""
+
+    def add_model_errors(self, error: ValidationError) -> None:
+        """Put a model's ValidationError on the fields it names (the others above the form)."""
+        for name, messages in getattr(error, "error_dict", {None: error}).items():
+            messages = messages if isinstance(messages, list) else [messages]
+            for message in messages:
+                text = " ".join(message.messages) if isinstance(message, ValidationError) else str(message)
+                self.add_error(name if name in self.fields else None, text)
+
+
+class QuestionForm(NamesInvalidFieldsMixin, BidiControlsStrippedMixin, forms.Form):
+    """A question's fields; the model's clean() decides what fits together (a unit for numbers only)."""
+
+    text = forms.CharField(
+        label=_("Question"),
+        max_length=300,
+        help_text=_("Asks for one value, as one sentence: “When was the TTP–Pakistan ceasefire agreed?”"),
+    )
+    value_type = forms.ChoiceField(label=_("The answer is"), choices=ValueType, initial=ValueType.DATE)
+    unit = forms.CharField(
+        label=_("Unit"),
+        max_length=60,
+        required=False,
+        help_text=_("What the number counts, e.g. “people killed” or “fighters”."),
+    )
+    tolerance_percent = forms.IntegerField(
+        label=_("Tolerance (%)"),
+        min_value=0,
+        max_value=50,
+        initial=0,
+        required=False,
+        help_text=_("How far apart two rounded figures may be and still agree, e.g. 10 for “about 30” against 32."),
+    )
+    description = MarkdownField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    related = forms.CharField(
+        label=_("Related propositions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One statement per line, as on its board."),
+    )
+
+    bidi_stripped_fields = ("text", "unit")
+    NUMBER_ONLY = ("unit", "tolerance_percent")
+
+    def __init__(self, *args, question: Question | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        self.answered = question is not None and question.answers.exists()
+        if self.answered:  # the model refuses a change of type or unit once answered; say so before
+            for name in ("value_type", "unit"):
+                self.fields[name].disabled = True
+                self.fields[name].initial = getattr(question, name)  # what a disabled field submits
+                self.fields[name].help_text = _("The question has answers, so this can no longer change.")
+
+    @classmethod
+    def initial_for(cls, question: Question) -> dict:
+        return {
+            "text": question.text,
+            "value_type": question.value_type,
+            "unit": question.unit,
+            "tolerance_percent": question.tolerance_percent,
+            "description": question.description,
+            "related": "\n".join(proposition.statement for proposition in question.propositions.all()),
+            "version": question.version,
+        }
+
+    def clean_text(self):
+        text = " ".join(self.cleaned_data["text"].split())
+        duplicates = Question.objects.filter(text__iexact=text)
+        if self.question is not None:
+            duplicates = duplicates.exclude(pk=self.question.pk)
+        if duplicates.exists():
+            raise ValidationError(_("A question with this text already exists; answer it on its board instead."))
+        return text
+
+    def clean_related(self) -> list[Proposition]:
+        found, missing = [], []
+        for line in self.cleaned_data["related"].splitlines():
+            if not line.strip():
+                continue
+            named = propositions_named(line)
+            if named:
+                found += [proposition for proposition in named[:1] if proposition not in found]
+            else:
+                missing.append(line.strip())
+        if missing:
+            raise ValidationError(
+                _("No proposition says “%(statement)s”. Pick one from the suggestions, or create it first.")
+                % {"statement": missing[0][:120]}
+            )
+        return found
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("value_type") != ValueType.QUANTITY:
+            cleaned["unit"], cleaned["tolerance_percent"] = "", 0  # those fields are for numbers only
+        elif cleaned.get("tolerance_percent") is None:
+            cleaned["tolerance_percent"] = 0
+        if self.errors:
+            return cleaned
+        question = Question(**self.values()) if self.question is None else copy.copy(self.question)
+        for name, value in self.values().items():
+            setattr(question, name, value)
+        try:
+            question.full_clean(exclude=["slug"], validate_unique=False)
+        except ValidationError as error:
+            self.add_model_errors(error)
+        return cleaned
+
+    def values(self) -> dict:
+        fields = ("text", "value_type", "unit", "tolerance_percent", "description")
+        return {name: self.cleaned_data[name] for name in fields}
+
+    @transaction.atomic
+    def create(self, *, user) -> Question:
+        question = Question(**self.values(), created_by=user)
+        question.slug = unique_slug(Question, question.text)
+        if question.slug == "new":  # /desk/questions/new/ is the form for a new question
+            question.slug = unique_slug(Question, "new question")
+        question.save()
+        question.propositions.set(self.cleaned_data["related"])
+        return question
+
+
+class QuestionEditForm(QuestionForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @transaction.atomic
+    def save(self, *, user) -> Question:
+        """Save the edit in place; raises StaleEdit (changing nothing) if someone saved the question meanwhile."""
+        question = self.question
+        values = self.values()
+        for name, value in values.items():
+            setattr(question, name, value)
+        question.save_edit(expected_version=self.cleaned_data["version"], fields=list(values), by=user)
+        question.propositions.set(self.cleaned_data["related"])
+        return question
+
+
+class QuestionRevisionForm(NamesInvalidFieldsMixin, BidiControlsStrippedMixin, forms.Form):
+    text = QuestionForm.base_fields["text"]
+    tolerance_percent = QuestionForm.base_fields["tolerance_percent"]
+    description = MarkdownField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    revision_note = revision_note_field()
+
+    bidi_stripped_fields = ("text",)
+
+    def __init__(self, *args, question: Question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        if question.value_type != ValueType.QUANTITY:
+            del self.fields["tolerance_percent"]
+
+    @classmethod
+    def for_record(cls, question: Question, data=None) -> "QuestionRevisionForm":
+        initial = {
+            "text": question.text,
+            "tolerance_percent": question.tolerance_percent,
+            "description": question.description,
+            "version": question.version,
+        }
+        return cls(data, initial=None if data is not None else initial, question=question)
+
+    def clean_text(self):
+        return QuestionForm.clean_text(self)
+
+    def changes(self, user) -> dict:
+        changes = {"text": self.cleaned_data["text"], "description": self.cleaned_data["description"]}
+        if "tolerance_percent" in self.fields:
+            changes["tolerance_percent"] = self.cleaned_data["tolerance_percent"] or 0
+        return changes
+
+
+def value_field(question: Question | None = None) -> forms.CharField:
+    return forms.CharField(
+        label=_("Value"), max_length=values.MAX_VALUE_LENGTH, help_text=value_help(question), strip=True
+    )
+
+
+class AnswerForm(NamesInvalidFieldsMixin, forms.Form):
+    """A new answer: the value a claim states for a question, read for the question's type by the model."""
+
+    value_text = value_field()
+
+    def check_answer(self, question: Question, claim: Claim) -> None:
+        """Build ``self.answer`` (unsaved) and let the model read its value; errors go on the fields."""
+        if Answer.objects.filter(question=question, claim=claim).exists():
+            self.add_error(
+                None,
+                _("This claim already answers this question: change that answer on the question’s board instead."),
+            )
+            return
+        self.answer = Answer(question=question, claim=claim, value_text=self.cleaned_data["value_text"])
+        try:
+            self.answer.full_clean()
+        except ValidationError as error:
+            self.add_model_errors(error)
+
+    def save(self, *, user) -> Answer:
+        self.answer.created_by = user
+        self.answer.save()
+        return self.answer
+
+
+class ClaimAnswerForm(AnswerForm):
+    """From the claim panel: which question the claim answers (by its text, from the suggestions), and the value."""
+
+    question = forms.CharField(
+        label=_("Question"),
+        max_length=300,
+        help_text=_("The question this claim answers: type a few of its words and pick it."),
+    )
+    field_order = ("question", "value_text")
+
+    def __init__(self, *args, claim: Claim, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.claim = claim
+
+    def clean_question(self) -> Question:
+        text = self.cleaned_data["question"]
+        named = questions_named(text)
+        if not named:
+            raise ValidationError(
+                _("No question asks “%(text)s”. Pick one from the suggestions, or create it under Questions first.")
+                % {"text": " ".join(text.split())[:120]}
+            )
+        return named[0]
+
+    def clean(self):
+        cleaned = super().clean()
+        question = cleaned.get("question")
+        if question is not None:
+            self.fields["value_text"].help_text = value_help(question)
+        if question is not None and "value_text" in cleaned:
+            self.check_answer(question, self.claim)
+        return cleaned
+
+
+class QuestionAnswerForm(AnswerForm):
+    """From a question's board: which claim answers it (found by search), and the value."""
+
+    claim = forms.ModelChoiceField(queryset=Claim.objects.all(), widget=forms.HiddenInput)
+
+    def __init__(self, *args, question: Question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        self.fields["value_text"].help_text = value_help(question)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("claim") is not None and "value_text" in cleaned:
+            self.check_answer(self.question, cleaned["claim"])
+        return cleaned
+
+
+class AnswerEditForm(NamesInvalidFieldsMixin, forms.Form):
+    value_text = value_field()
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, answer: Answer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answer = answer
+        self.fields["value_text"].help_text = value_help(answer.question)
+
+    @classmethod
+    def initial_for(cls, answer: Answer) -> dict:
+        return {"value_text": answer.value_text, "version": answer.version}
+
+    def clean(self):
+        cleaned = super().clean()
+        if "value_text" in cleaned:
+            checked = copy.copy(self.answer)
+            checked.value_text = cleaned["value_text"]
+            try:
+                checked.read_value()
+            except ValidationError as error:
+                self.add_model_errors(error)
+        return cleaned
+
+    def save(self, *, user) -> Answer:
+        """Save the new value; raises StaleEdit (changing nothing) if someone saved the answer meanwhile."""
+        self.answer.value_text = self.cleaned_data["value_text"]
+        self.answer.full_clean(validate_unique=False)
+        self.answer.save_edit(expected_version=self.cleaned_data["version"], fields=["value_text"], by=user)
+        return self.answer
+
+
+class AnswerRevisionForm(AnswerEditForm):
+    revision_note = revision_note_field()
+
+    @classmethod
+    def for_record(cls, answer: Answer, data=None) -> "AnswerRevisionForm":
+        return cls(data, initial=None if data is not None else cls.initial_for(answer), answer=answer)
+
+    def changes(self, user) -> dict:
+        return {"value_text": self.cleaned_data["value_text"]}

@@ -16,9 +16,9 @@ import re
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
-from claims.models import Actor, Claim, Proposition, ReviewState, Stance
+from claims.models import Actor, Answer, Claim, Proposition, Question, ReviewState, Stance
 from search.models import EntryKind
 from search.query import search as search_index
 
@@ -176,10 +176,13 @@ def _every_word_in_some_field(words: list[str], fields: list[str]) -> Q:
     return condition
 
 
-def search_claims(term: str, *, not_on: Proposition | None = None, limit: int = 20) -> list[Claim]:
+def search_claims(
+    term: str, *, not_on: Proposition | None = None, not_answering: Question | None = None, limit: int = 20
+) -> list[Claim]:
     """Claims whose quote, paraphrase, claimant or source title contain every word of ``term``.
 
-    ``not_on`` leaves out the claims that already take a side on that proposition.
+    ``not_on`` leaves out the claims that already take a side on that proposition,
+    ``not_answering`` those that already answer that question.
     """
     words = _WORD.findall(term)[:_MAX_TERMS]
     if not words:
@@ -188,6 +191,8 @@ def search_claims(term: str, *, not_on: Proposition | None = None, limit: int = 
     claims = Claim.objects.select_related("claimant", "source").filter(_every_word_in_some_field(words, fields))
     if not_on is not None:
         claims = claims.exclude(pk__in=Stance.objects.on_boards().filter(proposition=not_on).values("claim_id"))
+    if not_answering is not None:
+        claims = claims.exclude(pk__in=Answer.objects.filter(question=not_answering).values("claim_id"))
     return list(claims.order_by("-updated_at", "-pk")[:limit])
 
 
@@ -207,3 +212,13 @@ def search_actors(term: str, *, limit: int = 50) -> list[Actor]:
     if words:
         actors = actors.filter(_every_word_in_some_field(words, ["name", "aliases", "slug"]))
     return list(actors[:limit])
+
+
+def search_questions(term: str, *, limit: int = 50):
+    """Questions whose text or slug contains every word of ``term``, the recently changed first, each with
+    ``answers_total``: how many answers it has in any state."""
+    words = _WORD.findall(term)[:_MAX_TERMS]
+    questions = Question.objects.annotate(answers_total=Count("answers")).order_by("-updated_at", "-pk")
+    if words:
+        questions = questions.filter(_every_word_in_some_field(words, ["text", "slug"]))
+    return list(questions[:limit])

@@ -4,14 +4,15 @@ Each record still goes through its own ``submit`` (state, stamp, audit); this
 module only decides which drafts belong together and submits them in one
 transaction, so either all of them wait for review or none does. A claim takes
 along the analyst's own drafts it rests on (its source, claimant and reporter),
-since a reviewer approves those first; other people's drafts stay theirs.
+since a reviewer approves those first; other people's drafts stay theirs. An
+answer rests on its claim and its question the same way.
 """
 
 from dataclasses import dataclass
 
 from django.db import transaction
 
-from claims.models import Actor, Claim, Proposition, ReviewState, Stance
+from claims.models import Actor, Answer, Claim, Proposition, Question, ReviewState, Stance
 from sources.models import Source
 
 
@@ -22,16 +23,22 @@ class Submitted:
     propositions: int = 0
     sources: int = 0
     actors: int = 0
+    questions: int = 0
+    answers: int = 0
 
     @property
     def total(self) -> int:
-        return self.claims + self.stances + self.propositions + self.sources + self.actors
+        return (
+            self.claims + self.stances + self.propositions + self.sources + self.actors + self.questions + self.answers
+        )
 
     def __str__(self):
         counted = (
             (self.claims, "claim"),
             (self.stances, "stance"),
+            (self.answers, "answer"),
             (self.propositions, "proposition"),
+            (self.questions, "question"),
             (self.sources, "source"),
             (self.actors, "actor"),
         )
@@ -51,7 +58,7 @@ def own_drafts_under(claims, user) -> tuple[list[Source], list[Actor]]:
     return sources, actors
 
 
-def _submit_all(user, claims, stances, propositions) -> Submitted:
+def _submit_all(user, claims, stances, propositions, questions=(), answers=()) -> Submitted:
     sources, actors = own_drafts_under(claims, user)
     with transaction.atomic():
         done = Submitted()
@@ -64,23 +71,32 @@ def _submit_all(user, claims, stances, propositions) -> Submitted:
         for proposition in propositions:
             proposition.submit(user)
             done.propositions += 1
+        for question in questions:
+            question.submit(user)
+            done.questions += 1
         for claim in claims:
             claim.submit(user)
             done.claims += 1
         for stance in stances:
             stance.submit(user)
             done.stances += 1
+        for answer in answers:
+            answer.submit(user)
+            done.answers += 1
     return done
 
 
 def source_drafts(source: Source, user):
-    """The user's draft claims in ``source``, their draft stances and the draft propositions those use."""
+    """The user's draft claims in ``source``, their draft stances and answers, and the draft propositions and
+    questions those use."""
     claims = list(Claim.objects.drafts_of(user).filter(source=source))
     stances = list(Stance.objects.drafts_of(user).filter(claim__source=source))
     propositions = list(
         Proposition.objects.drafts_of(user).filter(stances__in=[stance.pk for stance in stances]).distinct()
     )
-    return claims, stances, propositions
+    answers = list(Answer.objects.drafts_of(user).filter(claim__source=source))
+    questions = list(Question.objects.drafts_of(user).filter(answers__in=[answer.pk for answer in answers]).distinct())
+    return claims, stances, propositions, questions, answers
 
 
 def submit_source_drafts(source: Source, user) -> Submitted:
@@ -102,3 +118,15 @@ def submit_board_drafts(proposition: Proposition, user) -> Submitted:
 def submit_claim(claim: Claim, user) -> Submitted:
     """Send one claim to review, with the user's draft source and actors it rests on."""
     return _submit_all(user, [claim], [], [])
+
+
+def question_drafts(question: Question, user):
+    """The user's draft answers to ``question``, their draft claims, and the question if it is their draft."""
+    answers = list(Answer.objects.drafts_of(user).filter(question=question))
+    claims = list(Claim.objects.drafts_of(user).filter(answers__in=[answer.pk for answer in answers]).distinct())
+    is_draft = question.state == ReviewState.DRAFT and question.created_by_id == user.pk
+    return claims, [], [], [question] if is_draft else [], answers
+
+
+def submit_question_drafts(question: Question, user) -> Submitted:
+    return _submit_all(user, *question_drafts(question, user))

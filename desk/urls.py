@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims.models import Claim, Proposition, Stance
+from claims.models import Answer, Claim, Proposition, Question, Stance
 from desk import views
 
 app_name = "desk"
@@ -37,4 +37,18 @@ urlpatterns = [
     path("stances/<int:pk>/remove/", views.stance_remove, name="stance_remove"),
     path("stances/<int:pk>/submit/", views.stance_submit, name="stance_submit"),
     path("stances/<int:pk>/revise/", views.revise, {"model": Stance}, name="stance_revise"),
+    path("questions/", views.questions, name="questions"),
+    path("questions/new/", views.question_new, name="question_new"),  # before the slugs: "new" is not a question
+    path("suggestions/questions/", views.question_suggestions, name="question_suggestions"),
+    path("questions/<slug:slug>/", views.question, name="question"),
+    path("questions/<slug:slug>/edit/", views.question_edit, name="question_edit"),
+    path("questions/<slug:slug>/submit/", views.question_submit, name="question_submit"),
+    path("questions/<slug:slug>/revise/", views.revise, {"model": Question}, name="question_revise"),
+    path("questions/<slug:slug>/submit-drafts/", views.question_submit_drafts, name="question_submit_drafts"),
+    path("questions/<slug:slug>/answers/add/", views.answer_add, name="answer_add"),
+    path("claims/<int:pk>/answer/", views.claim_answer, name="claim_answer"),
+    path("answers/<int:pk>/", views.answer_card, name="answer_card"),
+    path("answers/<int:pk>/edit/", views.answer_edit, name="answer_edit"),
+    path("answers/<int:pk>/submit/", views.answer_submit, name="answer_submit"),
+    path("answers/<int:pk>/revise/", views.revise, {"model": Answer}, name="answer_revise"),
 ]

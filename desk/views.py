@@ -8,6 +8,7 @@ or a redirect, so every control also works without JavaScript.
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,9 +25,21 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.http import push_url
+from django_htmx.http import push_url, reswap, retarget
 
-from claims.models import Actor, Claim, Proposition, ReviewError, ReviewState, Revision, Side, StaleEdit, Stance
+from claims.models import (
+    Actor,
+    Answer,
+    Claim,
+    Proposition,
+    Question,
+    ReviewError,
+    ReviewState,
+    Revision,
+    Side,
+    StaleEdit,
+    Stance,
+)
 from config.middleware import parse_id
 from desk import matching
 from desk.access import analyst_required, is_partial_request, refusal
@@ -35,12 +48,19 @@ from desk.forms import (
     ActorEditForm,
     ActorForm,
     ActorRevisionForm,
+    AnswerEditForm,
+    AnswerRevisionForm,
+    ClaimAnswerForm,
     ClaimEditForm,
     ClaimRevisionForm,
     NewClaimForm,
     PropositionEditForm,
     PropositionForm,
     PropositionRevisionForm,
+    QuestionAnswerForm,
+    QuestionEditForm,
+    QuestionForm,
+    QuestionRevisionForm,
     SourceAddressForm,
     SourceImportForm,
     StanceAddForm,
@@ -49,17 +69,21 @@ from desk.forms import (
     StanceRemoveForm,
     StanceRevisionForm,
     capture_token,
+    value_help,
 )
 from desk.highlighting import highlight_runs
 from desk.submission import (
     Submitted,
     board_drafts,
+    question_drafts,
     source_drafts,
     submit_board_drafts,
     submit_claim,
+    submit_question_drafts,
     submit_source_drafts,
 )
 from reader.caching import cached_for_desk, desk_fragment_key
+from reader.questions import GroupConflict, ValueGroup, group_by_value, group_conflicts
 from sources.anchoring import AnchorError, anchor_quote
 from sources.capture import preview_page
 from sources.dates import iso_partial_date
@@ -167,7 +191,7 @@ class DeskSection:
     name: str
     state: ReviewState
     heading: str
-    records: list = field(default_factory=list)  # claims, stances, propositions and revisions, latest change first
+    records: list = field(default_factory=list)  # records of every kind and revisions, latest change first
     more: bool = False
 
 
@@ -201,8 +225,10 @@ def _listed() -> dict:
     propositions = Proposition.objects.all()
     actors = Actor.objects.all()
     sources = Source.objects.defer("text")
+    questions = Question.objects.all()
+    answers = Answer.objects.select_related("question", "claim__claimant", "actor")
     revisions = Revision.objects.prefetch_related(
-        GenericPrefetch("record", [claims, stances, propositions, actors, sources])
+        GenericPrefetch("record", [claims, stances, propositions, actors, sources, questions, answers])
     )
     return {
         "claim": claims,
@@ -210,6 +236,8 @@ def _listed() -> dict:
         "proposition": propositions,
         "actor": actors,
         "source": sources,
+        "question": questions,
+        "answer": answers,
         "revision": revisions,
     }
 
@@ -221,7 +249,7 @@ def _my_work(user, limit: int) -> dict[str, DeskSection]:
     records = [
         *(
             record
-            for kind in ("claim", "stance", "proposition", "actor", "source")
+            for kind in ("claim", "stance", "proposition", "actor", "source", "question", "answer")
             for record in _latest_per_state(listed[kind], user, states, limit + 1)
         ),
         # Revisions are never drafts: an analyst proposes a change by sending it to review.
@@ -241,7 +269,8 @@ def _my_work(user, limit: int) -> dict[str, DeskSection]:
 
 def _my_section_page(user, section: DeskSection, number) -> Page:
     """One page of everything of mine in ``section``'s state, latest change first, across kinds (a union query)."""
-    kinds = [Claim, Stance, Proposition, Actor, Source] + ([Revision] if section.state != ReviewState.DRAFT else [])
+    kinds = [Claim, Stance, Proposition, Actor, Source, Question, Answer]
+    kinds += [Revision] if section.state != ReviewState.DRAFT else []
     rows = [
         model.objects.filter(created_by=user, state=section.state)
         .order_by()
@@ -293,6 +322,7 @@ def home(request):
             lambda: [r for r in sections["rejected"].records if isinstance(r, Revision)]
         ),
         "propositions": SimpleLazyObject(lambda: list(Proposition.objects.order_by("-updated_at", "-pk")[:10])),
+        "questions": SimpleLazyObject(lambda: list(Question.objects.order_by("-updated_at", "-pk")[:10])),
         "sources": SimpleLazyObject(lambda: list(Source.objects.defer("text").order_by("-created_at", "-pk")[:10])),
     }
     return render(request, "desk/home.html", context)
@@ -389,10 +419,11 @@ def _import_context(form, *, address=None, fetched=None, extraction=None, duplic
 
 def _source_context(request, source: Source, form=None, editing: Claim | None = None, **extra) -> dict:
     stances = Stance.objects.on_boards().select_related("proposition")
+    answers = Answer.objects.select_related("question", "actor").order_by("pk")
     claims = list(
         Claim.objects.filter(source=source)
         .select_related("claimant", "reported_by")
-        .prefetch_related(Prefetch("stances", queryset=stances))
+        .prefetch_related(Prefetch("stances", queryset=stances), Prefetch("answers", queryset=answers))
         .order_by("start", "pk")
     )
     if form is None:
@@ -419,8 +450,14 @@ def _my_drafts_in(claims: list[Claim], user) -> Submitted:
 
     stances = [stance for claim in claims for stance in claim.stances.all() if is_my_draft(stance)]
     propositions = {stance.proposition_id for stance in stances if is_my_draft(stance.proposition)}
+    answers = [answer for claim in claims for answer in claim.answers.all() if is_my_draft(answer)]
+    questions = {answer.question_id for answer in answers if is_my_draft(answer.question)}
     return Submitted(
-        claims=sum(1 for claim in claims if is_my_draft(claim)), stances=len(stances), propositions=len(propositions)
+        claims=sum(1 for claim in claims if is_my_draft(claim)),
+        stances=len(stances),
+        propositions=len(propositions),
+        questions=len(questions),
+        answers=len(answers),
     )
 
 
@@ -431,12 +468,18 @@ def source(request, pk):
     return render(request, "desk/source.html", _source_context(request, source))
 
 
-def _after_claim_saved(request, source: Source, message: str):
-    """HTMX: a fresh panel plus the text and claim list, swapped out of band. Otherwise: back to the page."""
+def _after_claim_saved(request, source: Source, message: str, *, claim: Claim | None = None):
+    """HTMX: a fresh panel plus the text and claim list, swapped out of band. Otherwise: back to the page.
+
+    A new ``claim`` is offered in the panel to answer a question with.
+    """
     if not is_partial_request(request):
         messages.success(request, message)
         return redirect("desk:source", source.pk)
-    context = _source_context(request, source, saved_message=message)
+    answering = {}
+    if claim is not None:
+        answering = {"answer_claim": claim, "answer_form": ClaimAnswerForm(claim=claim, auto_id="id_answer_%s")}
+    context = _source_context(request, source, saved_message=message, **answering)
     response = render(request, "desk/source.html#claim-saved", context)
     return push_url(response, reverse("desk:source", args=[source.pk]))
 
@@ -456,7 +499,8 @@ def claim_new(request, pk):
         except (ValidationError, AnchorError) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else str(error))
         else:
-            return _after_claim_saved(request, source, f"Claim by {claim.claimant.name} recorded as a draft.")
+            message = f"Claim by {claim.claimant.name} recorded as a draft."
+            return _after_claim_saved(request, source, message, claim=claim)
     return _render(request, CLAIM_PANEL, _source_context(request, source, form=form), status=422)
 
 
@@ -569,14 +613,17 @@ def actor_suggestions(request):
 @require_safe
 def proposition_suggestions(request):
     field = request.GET.get("field", "proposition")
-    if field not in ("proposition", "statement"):
+    if field not in ("proposition", "statement", "related"):
         raise Http404("Suggestions are for proposition fields.")
     term = request.GET.get(field, "").replace("\x00", "").strip()  # see actor_suggestions
+    if field == "related":  # a question's related propositions, one per line: the line being typed
+        term = term.splitlines()[-1].strip() if term else ""
     exclude = parse_id(request.GET.get("exclude"))
     propositions = matching.similar_propositions(term, user=request.user, exclude_pk=exclude)
     if len(term) >= 2 and not propositions:
         propositions = list(Proposition.objects.filter(statement__icontains=term).exclude(pk=exclude)[:5])
-    context = {"field": field, "term": term, "propositions": propositions, "fill": field == "proposition"}
+    context = {"field": field, "term": term, "propositions": propositions, "fill": field in ("proposition", "related")}
+    context["append"] = field == "related"
     return render(request, "desk/suggestions.html#propositions", context)
 
 
@@ -900,7 +947,13 @@ REVISION_SENT = "Change sent to review. Readers keep seeing the approved version
 
 
 # The form that proposes a change to each kind of record (``for_record`` builds it).
-REVISION_FORMS = {Claim: ClaimRevisionForm, Stance: StanceRevisionForm, Proposition: PropositionRevisionForm}
+REVISION_FORMS = {
+    Claim: ClaimRevisionForm,
+    Stance: StanceRevisionForm,
+    Proposition: PropositionRevisionForm,
+    Question: QuestionRevisionForm,
+    Answer: AnswerRevisionForm,
+}
 
 
 @analyst_required
@@ -908,8 +961,8 @@ REVISION_FORMS = {Claim: ClaimRevisionForm, Stance: StanceRevisionForm, Proposit
 def revise(request, model, **lookup):
     """Show the "propose a change" form for an approved ``model`` record, or store it as a revision for review.
 
-    One view for claims, stances and propositions: the URL names the model
-    (desk/urls.py) and the record's ``pk`` or ``slug``.
+    One view for claims, stances, propositions, questions and answers: the URL
+    names the model (desk/urls.py) and the record's ``pk`` or ``slug``.
     """
     record = _get(request, model, for_revision=True, **lookup)
     form_class = REVISION_FORMS[model]
@@ -959,6 +1012,20 @@ def _revision_place(record) -> dict:
             "action_url": reverse("desk:stance_revise", args=[record.pk]),
             "back_url": f"{reverse('desk:board', args=[record.proposition.slug])}#stance-{record.pk}",
             "close_hx": reverse("desk:stance_card", args=[record.pk]),
+        }
+    if isinstance(record, Question):
+        return {
+            "panel_id": "question-header",
+            "action_url": reverse("desk:question_revise", args=[record.slug]),
+            "back_url": reverse("desk:question", args=[record.slug]),
+            "close_hx": "",
+        }
+    if isinstance(record, Answer):
+        return {
+            "panel_id": f"answer-{record.pk}",
+            "action_url": reverse("desk:answer_revise", args=[record.pk]),
+            "back_url": f"{reverse('desk:question', args=[record.question.slug])}#answer-{record.pk}",
+            "close_hx": reverse("desk:answer_card", args=[record.pk]),
         }
     return {
         "panel_id": "board-header",
@@ -1114,3 +1181,288 @@ def source_recheck(request, pk):
     else:
         messages.error(request, f"The page could not be re-checked. {recheck.capture.problem}")
     return redirect(reverse("desk:source", args=[source.pk]) + "#captures")
+
+
+# ---------------------------------------------------------------------------
+# Questions and answers: disputed facts, each answer the value a claim's quote states
+
+RECORDS[Question] = (Question.objects.all(), "There is no such question.")
+RECORDS[Answer] = (
+    Answer.objects.select_related("question", "claim__source", "claim__claimant", "claim__reported_by", "actor").defer(
+        "claim__source__text"
+    ),
+    "There is no such answer.",
+)
+QUESTION_RESULTS = ("desk/questions.html", "desk/questions.html#results")
+QUESTION_FORM = ("desk/question_form.html", "desk/question_board.html#question-form")
+ANSWER_FORM = ("desk/answer_edit.html", "desk/question_board.html#answer-form")
+# A question's answers in value order (as on its public page), then oldest first.
+ANSWER_ORDER = ("date_low", "date_high", "number_low", "number_high", "actor__name", "yes_no", "pk")
+
+
+@dataclass
+class QuestionAnswers:
+    """A question's answers at the desk, in every state: grouped by value, and which values conflict.
+
+    Unlike the public page, the conflicts are computed on every answer that is
+    not rejected, so an analyst sees a contradiction coming before a reviewer
+    publishes it; ``public_groups`` says which values readers can already see.
+    """
+
+    question: Question
+    answers: list[Answer]
+
+    @cached_property
+    def groups(self) -> list[ValueGroup]:
+        return group_by_value([answer for answer in self.answers if answer.state != ReviewState.REJECTED])
+
+    @cached_property
+    def rejected(self) -> list[Answer]:
+        return [answer for answer in self.answers if answer.state == ReviewState.REJECTED]
+
+    @cached_property
+    def conflicts(self) -> list[GroupConflict]:
+        return group_conflicts(self.groups)
+
+    @cached_property
+    def public_groups(self) -> set[int]:
+        """The numbers of the groups with an answer readers see (answer, claim and question approved)."""
+        if not self.question.is_public:
+            return set()
+        return {
+            group.number
+            for group in self.groups
+            if any(answer.is_public and answer.claim.is_public for answer in group.answers)
+        }
+
+    def my_drafts(self, user) -> int:
+        """What "send my drafts" on the board sends (submission.question_drafts), counted from the answers loaded."""
+        mine = [a for a in self.answers if a.created_by_id == user.pk and a.state == ReviewState.DRAFT]
+        claims = {a.claim_id for a in mine if a.claim.created_by_id == user.pk and a.claim.state == ReviewState.DRAFT}
+        question = self.question
+        return len(mine) + len(claims) + (question.created_by_id == user.pk and question.state == ReviewState.DRAFT)
+
+
+def _question_answers(question: Question) -> QuestionAnswers:
+    answers = list(
+        Answer.objects.filter(question=question)
+        .select_related("claim__source", "claim__claimant", "claim__reported_by", "actor")
+        .defer("claim__source__text")
+        .order_by(*ANSWER_ORDER)
+    )
+    for answer in answers:
+        answer.question = question  # every answer's question is this one: no query per answer
+    return QuestionAnswers(question, answers)
+
+
+def _question_context(request, question: Question, *, query: str | None = None, **extra) -> dict:
+    answers = _question_answers(question)
+    query = request.GET.get("q", "").strip() if query is None else query
+    return {
+        "question": question,
+        "answers": answers,
+        "related": list(question.propositions.all()),
+        "my_drafts": answers.my_drafts(request.user),
+        "query": query,
+        "results": matching.search_claims(query, not_answering=question) if query else [],
+        "value_help": value_help(question),
+        **extra,
+    }
+
+
+@analyst_required
+@require_safe
+def questions(request):
+    query = request.GET.get("q", "").strip()
+    context = {"query": query, "questions": matching.search_questions(query)}
+    return _render(request, QUESTION_RESULTS, context)
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def question_new(request):
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            question = form.create(user=request.user)
+            messages.success(request, "Question created as a draft. Add the claims that answer it.")
+            return redirect("desk:question", question.slug)
+        return render(request, "desk/question_form.html", {"form": form}, status=422)
+    return render(request, "desk/question_form.html", {"form": form})
+
+
+@analyst_required
+@require_safe
+def question(request, slug):
+    """A question's board: its answers in every state, grouped by value, and claims to add as answers."""
+    question = _get(request, Question, slug=slug)
+    if is_partial_request(request) and request.htmx.target == "answer-claim-results":
+        query = request.GET.get("q", "").strip()
+        results = matching.search_claims(query, not_answering=question) if query else []
+        context = {"question": question, "query": query, "results": results, "value_help": value_help(question)}
+        return render(request, "desk/question_board.html#answer-claim-results", context)
+    return render(request, "desk/question_board.html", _question_context(request, question))
+
+
+def _question_body(request, question: Question, **extra):
+    """For HTMX: the whole board again (its header, answers and drafts count), wherever the request aimed."""
+    response = render(request, "desk/question_board.html#question-body", _question_context(request, question, **extra))
+    return reswap(retarget(response, "#question-body"), "outerHTML")
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def question_edit(request, slug):
+    question = _get(request, Question, slug=slug, for_edit=True)
+    if request.method != "POST":
+        form = QuestionEditForm(initial=QuestionEditForm.initial_for(question), question=question)
+        return _render(request, QUESTION_FORM, {"question": question, "form": form})
+    form = QuestionEditForm(request.POST, question=question)
+    if form.is_valid():
+        try:
+            form.save(user=request.user)
+        except StaleEdit as stale:
+            form = QuestionEditForm({**request.POST.dict(), "version": stale.current.version}, question=question)
+            form.is_valid()
+            context = {"question": question, "form": form, "stale": stale.current}
+            context["stale_message"] = STALE_MESSAGE.format(what="question")
+            return _render(request, QUESTION_FORM, context, status=409)
+        if not is_partial_request(request):
+            messages.success(request, "Question saved.")
+            return redirect("desk:question", question.slug)
+        return _question_body(request, question, header_message="Question saved.")
+    return _render(request, QUESTION_FORM, {"question": question, "form": form}, status=422)
+
+
+@analyst_required
+@require_POST
+def question_submit(request, slug):
+    question = _get(request, Question, slug=slug, for_edit=True)
+    question.submit(request.user)
+    if response := _submitted(request, "1 question", fallback=reverse("desk:question", args=[slug])):
+        return response
+    return _question_body(request, question, header_message="Question sent to review.")
+
+
+@analyst_required
+@require_POST
+def question_submit_drafts(request, slug):
+    """Send my draft answers to this question to review, with my draft claims they rest on and the question."""
+    question = _get(request, Question, slug=slug)
+    if not any(question_drafts(question, request.user)):
+        raise PermissionDenied("You have no drafts on this question to send to review.")
+    done = submit_question_drafts(question, request.user)
+    if response := _submitted(request, done, fallback=reverse("desk:question", args=[slug])):
+        return response
+    question.refresh_from_db()
+    return _question_body(request, question, header_message=f"Sent to review: {done}.")
+
+
+@analyst_required
+@require_POST
+def answer_add(request, slug):
+    """Add a claim found by the board's search as an answer, with the value its quote states."""
+    question = _get(request, Question, slug=slug)
+    form = QuestionAnswerForm(request.POST, question=question)
+    if not form.is_valid():
+        if "claim" in form.errors:
+            raise Http404("There is no such claim; it may have been removed.")
+        claim = form.cleaned_data["claim"]
+        query = request.POST.get("q", "").strip()
+        status = 409 if form.non_field_errors() else 422  # answered already, or a value that does not fit
+        if is_partial_request(request):
+            context = {"question": question, "claim": claim, "form": form, "query": query}
+            context["value_help"] = value_help(question)
+            return render(request, "desk/question_board.html#answer-result", context, status=status)
+        context = _question_context(request, question, query=query, failed_form=form, failed_claim=claim)
+        return render(request, "desk/question_board.html", context, status=status)
+    answer = form.save(user=request.user)
+    message = f"Answer “{answer.value_display}” added as a draft."
+    if not is_partial_request(request):
+        messages.success(request, message)
+        return redirect(f"{reverse('desk:question', args=[slug])}#answer-{answer.pk}")
+    context = _question_context(request, question, answer=answer, answers_message=message)
+    return render(request, "desk/question_board.html#answer-added", context)
+
+
+@analyst_required
+@require_safe
+def answer_card(request, pk):
+    answer = _get(request, Answer, pk=pk)
+    if not is_partial_request(request):
+        return redirect(f"{reverse('desk:question', args=[answer.question.slug])}#answer-{answer.pk}")
+    return render(request, "desk/question_board.html#answer-card", {"answer": answer, "question": answer.question})
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def answer_edit(request, pk):
+    answer = _get(request, Answer, pk=pk, for_edit=True)
+    context = {"answer": answer, "question": answer.question}
+    if request.method != "POST":
+        form = AnswerEditForm(initial=AnswerEditForm.initial_for(answer), answer=answer)
+        return _render(request, ANSWER_FORM, {**context, "form": form})
+    form = AnswerEditForm(request.POST, answer=answer)
+    if form.is_valid():
+        try:
+            form.save(user=request.user)
+        except StaleEdit as stale:
+            current = _get(request, Answer, pk=pk)
+            form = AnswerEditForm({**request.POST.dict(), "version": current.version}, answer=current)
+            form.is_valid()
+            context |= {"form": form, "stale": stale.current, "stale_message": STALE_MESSAGE.format(what="answer")}
+            return _render(request, ANSWER_FORM, context, status=409)
+        message = f"Answer saved: “{answer.value_display}”."
+        if not is_partial_request(request):
+            messages.success(request, message)
+            return redirect(f"{reverse('desk:question', args=[answer.question.slug])}#answer-{answer.pk}")
+        return _question_body(request, answer.question, answers_message=message)
+    return _render(request, ANSWER_FORM, {**context, "form": form}, status=422)
+
+
+@analyst_required
+@require_POST
+def answer_submit(request, pk):
+    """Send one answer to review, with the user's draft claim and question it rests on (Reviewable.submit)."""
+    answer = _get(request, Answer, pk=pk, for_edit=True)
+    answer.submit(request.user)
+    board = reverse("desk:question", args=[answer.question.slug])
+    if not is_partial_request(request):
+        messages.success(request, "Answer sent to review.")
+        return redirect(f"{board}#answer-{answer.pk}")
+    return _question_body(request, answer.question, answers_message="Answer sent to review.")
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def claim_answer(request, pk):
+    """The claim panel's "answers a question": the question this claim answers and the value its quote states."""
+    claim = _get(request, Claim, pk=pk)
+    source = claim.source
+    if request.method != "POST":
+        form = ClaimAnswerForm(claim=claim, auto_id="id_answer_%s")
+        context = _source_context(request, source, answer_claim=claim, answer_form=form, answer_opened=True)
+        return _render(request, CLAIM_PANEL, context)
+    form = ClaimAnswerForm(request.POST, claim=claim, auto_id="id_answer_%s")
+    if form.is_valid():
+        answer = form.save(user=request.user)
+        message = f"Answer to “{answer.question.text}” recorded as a draft: {answer.value_display}."
+        if not is_partial_request(request):
+            messages.success(request, message)
+            return redirect(f"{reverse('desk:source', args=[source.pk])}#claim-{claim.pk}")
+        fresh = ClaimAnswerForm(claim=claim, auto_id="id_answer_%s")
+        context = _source_context(request, source, answer_claim=claim, answer_form=fresh, answer_saved=message)
+        return render(request, "desk/source.html#answer-saved", context)
+    context = _source_context(request, source, answer_claim=claim, answer_form=form)
+    template = "desk/source.html#answer-box" if is_partial_request(request) else "desk/source.html"
+    return render(request, template, context, status=422)
+
+
+@analyst_required
+@require_safe
+def question_suggestions(request):
+    """Questions whose text holds every word typed, for the claim panel's "answers a question"."""
+    term = request.GET.get("question", "").replace("\x00", "").strip()  # see actor_suggestions
+    found = matching.search_questions(term, limit=8) if len(term) >= 2 else []
+    context = {"term": term, "questions": [(question, value_help(question)) for question in found]}
+    return render(request, "desk/suggestions.html#questions", context)

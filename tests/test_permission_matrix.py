@@ -91,7 +91,11 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "reader:contradictions": PUBLIC,
     "reader:contradiction": PUBLIC,
     "reader:contradiction_json": PUBLIC,
+    "reader:question": PUBLIC,
+    "reader:question_json": PUBLIC,
     "reader:actor": PUBLIC,
+    "reader:actor_json": PUBLIC,
+    "reader:changes": PUBLIC,
     "reader:feed": PUBLIC,
     "reader:source": PUBLIC,
     "reader:search": PUBLIC,
@@ -139,6 +143,22 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "desk:claim_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
     "desk:proposition_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
     "desk:stance_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    # Questions and their answers, as propositions and stances are.
+    "desk:questions": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
+    "desk:question_new": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    "desk:question_suggestions": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
+    "desk:question": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "method")},
+    "desk:question_edit": {"GET": authors_only("ok"), "POST": authors_only("invalid")},
+    "desk:question_submit": DESK_POST_ONLY | {"POST": authors_only("redirect")},
+    "desk:question_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    # Only the analyst has drafts on the question; the others have nothing to send.
+    "desk:question_submit_drafts": DESK_POST_ONLY | {"POST": roles("login", "forbidden", "redirect", "forbidden")},
+    "desk:answer_add": DESK_POST_ONLY | {"POST": roles("login", "forbidden", "missing")},  # no such claim
+    "desk:claim_answer": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    "desk:answer_card": {"GET": roles("login", "forbidden", "redirect"), "POST": roles("login", "forbidden", "method")},
+    "desk:answer_edit": {"GET": authors_only("ok"), "POST": authors_only("invalid")},
+    "desk:answer_submit": DESK_POST_ONLY | {"POST": authors_only("redirect")},
+    "desk:answer_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
 }
 
 # The API. Reading needs no token, but a token sent must work (the outsider's does not); writing needs a
@@ -302,13 +322,36 @@ class PermissionMatrixTests(BaseTestCase):
             )
         }
         cls.analyst_token = ApiToken.objects.get(user=cls.analyst)
+        from claims.models import Answer, Question
+        from tests.base import approve
+
+        cls.public_question = approve(
+            Question.objects.create(text="When was it agreed?", value_type="date", created_by=cls.analyst), cls.reviewer
+        )
+        # One answer, so its admin pages show a record.
+        cls.public_answer = approve(
+            Answer.objects.create(
+                question=cls.public_question, claim=cls.public_claim, value_text="2022", created_by=cls.analyst
+            ),
+            cls.reviewer,
+        )
+
+        cls.draft_question = Question.objects.create(
+            text="How many were killed?", value_type="quantity", unit="people", created_by=cls.analyst
+        )
+        cls.draft_answer = Answer.objects.create(
+            question=cls.draft_question, claim=cls.draft_claim, value_text="at least 30", created_by=cls.analyst
+        )
 
     def kwargs_for(self, name: str) -> list:
         c = self.contradiction
         by_name = {
             "reader:contradiction": [c.slug],
             "reader:contradiction_json": [c.slug],
+            "reader:question": [self.public_question.slug],
+            "reader:question_json": [self.public_question.slug],
             "reader:actor": [self.pakistan.slug],
+            "reader:actor_json": [self.pakistan.slug],
             "reader:source": [self.source.pk],
             "reader:capture": [self.source.pk, self.capture.pk],
             "reader:capture_body": [self.source.pk, self.capture.pk],
@@ -330,6 +373,17 @@ class PermissionMatrixTests(BaseTestCase):
             "desk:claim_revise": [self.public_claim.pk],
             "desk:proposition_revise": [c.slug],
             "desk:stance_revise": [self.public_claim.stances.first().pk],
+            "desk:question": [self.public_question.slug],
+            "desk:question_revise": [self.public_question.slug],
+            "desk:answer_add": [self.public_question.slug],
+            "desk:question_edit": [self.draft_question.slug],
+            "desk:question_submit": [self.draft_question.slug],
+            "desk:question_submit_drafts": [self.draft_question.slug],
+            "desk:claim_answer": [self.draft_claim.pk],
+            "desk:answer_card": [self.draft_answer.pk],
+            "desk:answer_edit": [self.draft_answer.pk],
+            "desk:answer_submit": [self.draft_answer.pk],
+            "desk:answer_revise": [self.public_answer.pk],
             "api:contradiction": [c.slug],
             "api:claim": [self.public_claim.pk],
             "api:stance": [self.public_claim.stances.first().pk],

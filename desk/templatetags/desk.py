@@ -3,7 +3,7 @@
 from django import template
 from django.urls import reverse
 
-from claims.models import Actor, Claim, Proposition, Side, Stance
+from claims.models import Actor, Answer, Claim, Proposition, Question, Side, Stance
 from sources.models import Source
 
 register = template.Library()
@@ -36,6 +36,10 @@ def desk_url(record) -> str:
         return reverse("desk:actor", args=[record.slug])
     if isinstance(record, Source):
         return reverse("desk:source", args=[record.pk])
+    if isinstance(record, Question):
+        return reverse("desk:question", args=[record.slug])
+    if isinstance(record, Answer):
+        return f"{reverse('desk:question', args=[record.question.slug])}#answer-{record.pk}"
     raise TypeError(f"No desk page for {type(record).__name__}")
 
 
@@ -55,6 +59,10 @@ def revise_url(record) -> str:
         return reverse("desk:proposition_revise", args=[record.slug])
     if isinstance(record, Actor):
         return reverse("desk:actor", args=[record.slug])
+    if isinstance(record, Question):
+        return reverse("desk:question_revise", args=[record.slug])
+    if isinstance(record, Answer):
+        return reverse("desk:answer_revise", args=[record.pk])
     raise TypeError(f"No revision form for {type(record).__name__}")
 
 

@@ -4,7 +4,8 @@
  *   the quote, and its start offset counted in Unicode code points (as Python
  *   counts Source.text), then asks the server where it anchors. A selection
  *   made by touch or with the keyboard is offered by a button instead.
- * - Suggestion buttons fill the field they belong to.
+ * - Suggestion buttons fill the field they belong to (or, for a list typed one
+ *   per line, its last line), and may update the help of the field after it.
  * - Failed HTMX requests are explained in the status region; 409 and 422
  *   responses that carry a form are swapped in so nothing typed is lost.
  *
@@ -204,7 +205,19 @@
     if (!input) {
       return;
     }
-    input.value = button.dataset.value;
+    if (button.dataset.append !== undefined) {
+      // A list of one value per line: the suggestion replaces the line being typed.
+      var lines = input.value.split("\n");
+      lines[lines.length - 1] = button.dataset.value;
+      input.value = lines.join("\n") + "\n";
+    } else {
+      input.value = button.dataset.value;
+    }
+    // A suggestion may say how to fill the next field (the value a chosen question asks for).
+    var help = button.dataset.helpTarget ? document.getElementById(button.dataset.helpTarget) : null;
+    if (help && button.dataset.help) {
+      help.textContent = button.dataset.help;
+    }
     var newBox = button.dataset.uncheck ? document.getElementById(button.dataset.uncheck) : null;
     if (newBox) {
       newBox.checked = false;

@@ -2,19 +2,20 @@
 
 from django.urls import resolve, reverse
 
-from claims.models import Actor, Proposition, Side, Stance
+from claims.models import Actor, Answer, Proposition, Question, Side, Stance
 from tests.base import approve, make_claim, make_source
 from tests.desk.base import HTMX, DeskTestCase
 
 # What each endpoint answers its author with the data endpoints() sends: a page (200), a redirect
 # after the change (302), or the form again because the data sent is incomplete on purpose (422).
-INCOMPLETE_FORMS = {"claim_edit", "proposition_edit", "stance_edit"}
+INCOMPLETE_FORMS = {"claim_edit", "proposition_edit", "stance_edit", "question_edit", "answer_edit"}
 
 
 def expected_status(method: str, url: str) -> int:
     name = resolve(url.split("?")[0]).url_name
     if method == "get":
-        return 302 if name == "stance_card" else 200  # a card alone is a fragment: a plain GET goes to its board
+        # A card alone is a fragment: a plain GET goes to its board.
+        return 302 if name in ("stance_card", "answer_card") else 200
     return 422 if name in INCOMPLETE_FORMS else 302
 
 
@@ -44,6 +45,34 @@ class DeskAccessTests(DeskTestCase):
         public_stance = approve(
             Stance.objects.create(
                 claim=public_claim, proposition=public_proposition, side=Side.SUPPORTS, created_by=self.analyst
+            ),
+            self.other_reviewer,
+        )
+        # Answers from a source of their own, which sending the drafts of self.source leaves as they are.
+        answering = make_claim(
+            make_source(text=f"Report {claim.pk}: it was agreed in May 2022.", title=f"Report {claim.pk}"),
+            "it was agreed in May 2022",
+            self.taliban,
+            author,
+        )
+        question = Question.objects.create(text=f"When, for claim {claim.pk}?", value_type="date", created_by=author)
+        answer = Answer.objects.create(question=question, claim=answering, value_text="May 2022", created_by=author)
+        lone_question = Question.objects.create(
+            text=f"Who, for claim {claim.pk}?", value_type="actor", created_by=author
+        )
+        sent_question = Question.objects.create(
+            text=f"Did, for claim {claim.pk}?", value_type="yes_no", created_by=author
+        )
+        Answer.objects.create(question=sent_question, claim=answering, value_text="yes", created_by=author)
+        public_question = approve(
+            Question.objects.create(
+                text=f"Approved, for claim {claim.pk}?", value_type="date", created_by=self.analyst
+            ),
+            self.other_reviewer,
+        )
+        public_answer = approve(
+            Answer.objects.create(
+                question=public_question, claim=public_claim, value_text="June 2022", created_by=self.analyst
             ),
             self.other_reviewer,
         )
@@ -108,6 +137,38 @@ class DeskAccessTests(DeskTestCase):
             ("get", reverse("desk:actor", args=[actor.slug]), None),
             ("post", reverse("desk:actor", args=[actor.slug]), {"name": actor.name, "kind": "other", "version": 1}),
             ("post", reverse("desk:actor_submit", args=[actor.slug]), {}),
+            ("get", reverse("desk:questions") + "?q=when", None),
+            ("get", reverse("desk:question_new"), None),
+            ("post", reverse("desk:question_new"), {"text": f"New question {claim.pk}?", "value_type": "yes_no"}),
+            ("get", reverse("desk:question", args=[question.slug]), None),
+            ("get", reverse("desk:question_suggestions") + "?question=when", None),
+            ("get", reverse("desk:question_edit", args=[question.slug]), None),
+            ("post", reverse("desk:question_edit", args=[question.slug]), {"text": "", "version": question.version}),
+            ("post", reverse("desk:answer_add", args=[question.slug]), {"claim": other.pk, "value_text": "2022"}),
+            ("get", reverse("desk:claim_answer", args=[public_claim.pk]), None),
+            (
+                "post",
+                reverse("desk:claim_answer", args=[public_claim.pk]),
+                {"question": question.text, "value_text": "2022"},
+            ),
+            ("get", reverse("desk:answer_card", args=[answer.pk]), None),
+            ("get", reverse("desk:answer_edit", args=[answer.pk]), None),
+            ("post", reverse("desk:answer_edit", args=[answer.pk]), {"value_text": "", "version": answer.version}),
+            ("post", reverse("desk:answer_submit", args=[answer.pk]), {}),  # with its draft claim and question
+            ("post", reverse("desk:question_submit", args=[lone_question.slug]), {}),
+            ("post", reverse("desk:question_submit_drafts", args=[sent_question.slug]), {}),
+            ("get", reverse("desk:question_revise", args=[public_question.slug]), None),
+            (
+                "post",
+                reverse("desk:question_revise", args=[public_question.slug]),
+                {"text": f"Changed, for claim {claim.pk}?", "description": "", "version": public_question.version},
+            ),
+            ("get", reverse("desk:answer_revise", args=[public_answer.pk]), None),
+            (
+                "post",
+                reverse("desk:answer_revise", args=[public_answer.pk]),
+                {"value_text": "2022-06", "version": public_answer.version},
+            ),
         ]
 
     def request(self, method, url, data, **headers):
@@ -157,6 +218,7 @@ class DeskAccessTests(DeskTestCase):
         drafts_only = {
             "claim_edit", "claim_submit", "proposition_edit", "proposition_submit",
             "stance_edit", "stance_move", "stance_remove", "stance_submit", "actor_submit",
+            "question_edit", "question_submit", "answer_edit", "answer_submit",
         }  # fmt: skip
         for user, refused in ((self.other_analyst, True), (self.reviewer, True), (self.admin, False)):
             self.login(user)
