@@ -50,7 +50,7 @@ class ApiMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path_info.startswith(api_prefix()):
+        if not request.path.startswith(api_prefix()):  # both with the script prefix
             return self.get_response(request)
         if wait := limits.refuse_before(request):
             return problem_response(
