@@ -1,4 +1,4 @@
-"""The Atom feed of newly published contradictions and claims (``/feed/``)."""
+"""The Atom feed of newly published contradictions, claims and changes of position (``/feed/``)."""
 
 import re
 from datetime import datetime
@@ -12,6 +12,8 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 
 from claims.models import Claim, Proposition
+from reader.models import PositionChange
+from sources.dates import DatePrecision, format_partial_date
 
 FEED_LENGTH = 30
 SITE_NAME = "Claim Tracker"
@@ -47,7 +49,8 @@ class LatestPublicFeed(Feed):
     feed_type = Atom1Feed
     title = "Claim Tracker: new contradictions and claims"
     subtitle = (
-        "Contradictions as they appear and claims as reviewers approve them, each quoted exactly from its source."
+        "Contradictions as they appear, claims as reviewers approve them, and actors who change position, "
+        "each quoted exactly from its source."
     )
     # Every entry is the site's reviewed summary, written by no one person: the site is the author of
     # the feed, and so (RFC 4287 §4.1.1) of each entry. The claimant is what the entry is about.
@@ -73,13 +76,16 @@ class LatestPublicFeed(Feed):
             .defer("source__text")
             .order_by("-first_approved_at", "-pk")[:FEED_LENGTH]
         )
-        items = [*contradictions, *claims]
+        changes = PositionChange.objects.public().order_by("-found_at", "-pk")[:FEED_LENGTH]
+        items = [*contradictions, *claims, *changes]
         items.sort(key=self.item_pubdate, reverse=True)
         return items[:FEED_LENGTH]
 
     def item_title(self, item):
         if isinstance(item, Proposition):
             return _xml_text(f"Contradiction: {item.statement}")
+        if isinstance(item, PositionChange):
+            return _xml_text(f"Change of position: {item.actor.name} on “{item.proposition.statement}”")
         return _xml_text(f"{item.claimant.name}: “{Truncator(item.quote).words(20)}”")
 
     def item_description(self, item):
@@ -91,6 +97,8 @@ class LatestPublicFeed(Feed):
             return f"{item.supports_count} claim(s) support and {item.disputes_count} dispute “{item.statement}”" + (
                 f"; {item.qualifies_count} qualify it." if item.qualifies_count else "."
             )
+        if isinstance(item, PositionChange):
+            return _change_description(item)
         reported = f", as reported by {item.reported_by.name}" if item.reported_by_id else ""
         return f"{item.paraphrase} — {item.claimant.name}{reported}, in “{item.source.title}”."
 
@@ -98,14 +106,35 @@ class LatestPublicFeed(Feed):
         if isinstance(item, Proposition):
             # The slug is the contradiction's permanent address: it never changes once made.
             return tag_uri(f"contradiction/{item.slug}")
+        if isinstance(item, PositionChange):
+            # The two stances are the change: the same pair is the same entry, whenever it was found.
+            return tag_uri(f"position-change/{item.earlier_id}-{item.later_id}")
         return tag_uri(f"claim/{item.pk}")
 
     def item_pubdate(self, item) -> datetime:
         """When the item became public; the latest known review time if that was not recorded."""
+        if isinstance(item, PositionChange):
+            return item.found_at
         published = item.became_contradiction_at if isinstance(item, Proposition) else item.first_approved_at
         # A contradiction whose moment went unrecorded still has an approval behind it.
         return published or item.first_approved_at or item.reviewed_at or item.created_at
 
     def item_updateddate(self, item) -> datetime:
         published = self.item_pubdate(item)
+        if isinstance(item, PositionChange):
+            return max([published, *(t for t in (item.earlier.reviewed_at, item.later.reviewed_at) if t)])
         return max(item.reviewed_at, published) if item.reviewed_at else published
+
+
+_SIDE_VERBS = {"supports": "supported", "disputes": "disputed"}
+
+
+def _said(stance) -> str:
+    claim = stance.claim
+    on = "on" if claim.asserted_precision == DatePrecision.DAY else "in"
+    when = format_partial_date(claim.asserted_on, claim.asserted_precision)
+    return f"{_SIDE_VERBS[stance.side]} it {on} {when}: “{Truncator(claim.quote).words(40)}” ({claim.source.title})"
+
+
+def _change_description(change: PositionChange) -> str:
+    return f"{change.actor.name} {_said(change.earlier)}; and later {_said(change.later)}."

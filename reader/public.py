@@ -18,6 +18,7 @@ from claims.models import Actor, Claim, Proposition, ReviewState, Side, Stance
 from config.middleware import parse_id
 from reader.caching import cached_between_withdrawals, cached_for_scope
 from reader.notices import attach_notices
+from reader.positions import SIDES, Statement, read_position, statement_order
 from sources.models import Source
 
 OPPOSING_SIDES = {Side.SUPPORTS: Side.DISPUTES, Side.DISPUTES: Side.SUPPORTS}
@@ -281,9 +282,31 @@ class ActorStance:
     side: str
     note_html: str
     claim: Claim | None = None  # set for the stances on the page shown
+    # Where the actor changed position to this stance: the last stance on the other side (reader.positions).
+    change_from: "ActorStance | None" = None
+    both_sides_in_source: bool = False  # the actor takes both sides in this claim's source
 
     def get_side_display(self) -> str:
         return Side(self.side).label
+
+
+@dataclass
+class ActorChange:
+    """A change of position on the actor's page: the last stance on the old side, the first on the new."""
+
+    proposition: Proposition
+    earlier: ActorStance
+    later: ActorStance
+    order: tuple  # of the later statement (reader.positions.statement_order): newest last
+
+
+@dataclass
+class ActorBothSides:
+    """A source in which the actor takes both sides of a proposition: the first stance on each, in text order."""
+
+    proposition: Proposition
+    first: ActorStance
+    second: ActorStance
 
 
 @dataclass
@@ -341,6 +364,8 @@ def affiliated_public_actors(actor: Actor) -> list[Actor]:
 
 # Claims per page of an actor's page; each is shown under every proposition it takes a side on.
 ACTOR_CLAIMS_PER_PAGE = 25
+# Changes of position, and sources with both sides, summed up at the top of every page of an actor's page.
+ACTOR_CHANGES_SHOWN = 5
 
 
 class ActorPage:
@@ -369,10 +394,22 @@ class ActorPage:
         return Claim.objects.public().filter(claimant=self.actor)
 
     @cached_property
+    def _claim_facts(self) -> dict[int, tuple]:
+        """Each public claim's (source, asserted date, its precision, offset): its place in time and text."""
+        rows = self._public_claims.order_by().values_list(
+            "pk", "source_id", "asserted_on", "asserted_precision", "start"
+        )
+        return {pk: tuple(facts) for pk, *facts in rows}
+
+    def statement(self, stance: ActorStance) -> Statement:
+        """What reader.positions reads of one of the actor's stances."""
+        return Statement(stance.pk, stance.claim_id, stance.side, *self._claim_facts[stance.claim_id])
+
+    @cached_property
     def claim_ids(self) -> list[int]:
-        """The actor's public claims, in the order they were asserted."""
-        order = (F("asserted_on").asc(nulls_last=True), "source_id", "start", "pk")
-        return list(self._public_claims.order_by(*order).values_list("pk", flat=True))
+        """The actor's public claims, in the order they were asserted (as reader.positions orders them)."""
+        facts = self._claim_facts
+        return sorted(facts, key=lambda pk: statement_order(Statement(pk, pk, "", *facts[pk])))
 
     @cached_property
     def positions(self) -> list[PropositionPosition]:
@@ -420,6 +457,90 @@ class ActorPage:
         return list(actors.values())
 
     @cached_property
+    def readings(self) -> tuple[list[ActorChange], list[ActorBothSides]]:
+        """The actor's changes of position (newest first) and sources with both sides (reader.positions).
+
+        Marks the stances too: ``change_from`` on the first stance after a
+        change, ``both_sides_in_source`` on those in a source with both sides.
+        """
+        changes, both_sides = [], []
+        for position in self.positions:
+            stances = {stance.pk: stance for stance in position.stances}
+            reading = read_position(self.statement(stance) for stance in position.stances)
+            for change in reading.changes:
+                earlier, later = stances[change.earlier.stance_id], stances[change.later.stance_id]
+                later.change_from = earlier
+                changes.append(ActorChange(position.proposition, earlier, later, statement_order(change.later)))
+            for pair in reading.both_sides:
+                both_sides.append(
+                    ActorBothSides(position.proposition, stances[pair.first.stance_id], stances[pair.second.stance_id])
+                )
+                for stance in position.stances:
+                    if stance.side in SIDES and self._claim_facts[stance.claim_id][0] == pair.source_id:
+                        stance.both_sides_in_source = True
+        changes.sort(key=lambda change: change.order, reverse=True)
+        return changes, both_sides
+
+    @property
+    def changes(self) -> list[ActorChange]:
+        return self.readings[0]
+
+    @property
+    def both_sides(self) -> list[ActorBothSides]:
+        return self.readings[1]
+
+    @property
+    def shown_changes(self) -> list[ActorChange]:
+        return self.changes[:ACTOR_CHANGES_SHOWN]
+
+    @property
+    def shown_both_sides(self) -> list[ActorBothSides]:
+        return self.both_sides[:ACTOR_CHANGES_SHOWN]
+
+    @property
+    def change_groups(self) -> list[tuple[Proposition, list[ActorChange]]]:
+        """The changes shown, per proposition: the latest changed first, and its changes in date order."""
+        groups: dict[int, tuple[Proposition, list[ActorChange]]] = {}
+        for change in self.shown_changes:
+            groups.setdefault(change.proposition.pk, (change.proposition, []))[1].insert(0, change)
+        return list(groups.values())
+
+    @property
+    def more_changes(self) -> int:
+        return len(self.changes) - len(self.shown_changes)
+
+    @property
+    def more_both_sides(self) -> int:
+        return len(self.both_sides) - len(self.shown_both_sides)
+
+    def _read_claims(self, claim_ids) -> dict[int, Claim]:
+        return (
+            Claim.objects.filter(pk__in=set(claim_ids))
+            .select_related("source", "claimant", "reported_by")
+            .defer("source__text")
+            .order_by()
+            .in_bulk()
+        )
+
+    def attach_claims(self, stances: list[ActorStance], claims: dict[int, Claim] | None = None) -> None:
+        """Set ``claim`` on each of these stances, reading those not in ``claims`` in one query."""
+        claims = dict(claims or {})
+        missing = {stance.claim_id for stance in stances if stance.claim_id not in claims}
+        if missing:
+            claims |= self._read_claims(missing)
+        for stance in stances:
+            stance.claim = claims[stance.claim_id]
+
+    def _summed_up(self) -> list[ActorStance]:
+        """The stances the top of every page quotes: those of the changes and sources with both sides shown."""
+        stances = []
+        for change in self.shown_changes:
+            stances += [change.earlier, change.later]
+        for pair in self.shown_both_sides:
+            stances += [pair.first, pair.second]
+        return stances
+
+    @cached_property
     def unlinked_claim_ids(self) -> list[int]:
         linked = {stance.claim_id for position in self.positions for stance in position.stances}
         return [claim_id for claim_id in self.claim_ids if claim_id not in linked]
@@ -448,13 +569,11 @@ class ActorPage:
         """The page shown, as ``page.parts`` (PositionPart) and ``page.unlinked_claims``, with claims read in full."""
         page = self.paginator.get_page(self.number)
         claim_ids = [stance.claim_id if position else stance for position, stance in page.object_list]
-        claims = (
-            Claim.objects.filter(pk__in=claim_ids)
-            .select_related("source", "claimant", "reported_by")
-            .defer("source__text")
-            .order_by()
-            .in_bulk()
-        )
+        # The claims quoted above the page and before its changes of position come in the same query.
+        quoted = self._summed_up()
+        quoted += [stance.change_from for position, stance in page.object_list if position and stance.change_from]
+        claims = self._read_claims([*claim_ids, *(stance.claim_id for stance in quoted)])
+        self.attach_claims(quoted, claims)
         page.parts, page.unlinked_claims = [], []
         for position, stance in page.object_list:
             if position is None:

@@ -1,4 +1,4 @@
-"""The public records as JSON: contradiction pages' .json, their schema.org JSON-LD, and the export.
+"""The public records as JSON: contradiction and actor pages' .json, schema.org JSON-LD, and the export.
 
 Every function takes ``absolute``, which turns a path into the address a reader
 can follow (``request.build_absolute_uri`` in views, a base URL in commands).
@@ -7,6 +7,8 @@ Callers pass approved records only; nothing here decides what is public.
 
 from collections.abc import Callable
 from datetime import datetime
+
+from django.urls import reverse
 
 from claims.models import Actor, ActorKind, Claim, Proposition, Stance
 from sources.dates import iso_partial_date
@@ -80,6 +82,71 @@ def contradiction_json(
         "last_reviewed_at": _timestamp(last_reviewed),
         "claims": [
             {"side": stance.side, "note": stance.note, **claim_json(stance.claim, absolute)} for stance in stances
+        ],
+    }
+
+
+def _proposition_json(proposition: Proposition, absolute: Absolute) -> dict:
+    return {
+        "slug": proposition.slug,
+        "statement": proposition.statement,
+        "url": absolute(proposition.get_absolute_url()),
+    }
+
+
+def actor_document(actor: Actor, page, absolute: Absolute) -> dict:
+    """The actor's page as data (``page`` is its reader.public.ActorPage): who they are, where they take sides.
+
+    ``positions`` holds their stances on each proposition in the order they were
+    asserted; ``position_changes`` each change of side, newest first, with both
+    claims; ``both_sides_in_one_source`` the sources in which they take both
+    sides (reader.positions says what counts as which).
+    """
+    changes, both_sides = page.changes, page.both_sides
+    quoted = [stance for change in changes for stance in (change.earlier, change.later)]
+    quoted += [stance for pair in both_sides for stance in (pair.first, pair.second)]
+    page.attach_claims(quoted)
+
+    def stance_entry(stance) -> dict:
+        statement = page.statement(stance)
+        return {
+            "side": stance.side,
+            "claim_id": stance.claim_id,
+            "asserted": iso_partial_date(statement.asserted_on, statement.asserted_precision) or None,
+            "url": absolute(f"{reverse('reader:source', args=[statement.source_id])}#claim-{stance.claim_id}"),
+        }
+
+    return {
+        **actor_json(actor, absolute),
+        "aliases": actor.alias_list,
+        "description": actor.description,
+        "affiliation": actor_json(actor.affiliation if actor.affiliation_is_public else None, absolute),
+        "members": [actor_json(member, absolute) for member in page.members],
+        "contradicted_by": [actor_json(other, absolute) for other in page.contradicted_by],
+        "positions": [
+            {
+                "proposition": _proposition_json(position.proposition, absolute),
+                "stances": [stance_entry(stance) for stance in position.stances],
+            }
+            for position in page.positions
+        ],
+        "position_changes": [
+            {
+                "proposition": _proposition_json(change.proposition, absolute),
+                "from": {"side": change.earlier.side, **claim_json(change.earlier.claim, absolute)},
+                "to": {"side": change.later.side, **claim_json(change.later.claim, absolute)},
+            }
+            for change in changes
+        ],
+        "both_sides_in_one_source": [
+            {
+                "proposition": _proposition_json(pair.proposition, absolute),
+                "source": source_json(pair.first.claim.source, absolute),
+                "claims": [
+                    {"side": stance.side, **claim_json(stance.claim, absolute)} for stance in (pair.first, pair.second)
+                ],
+            }
+            for pair in both_sides
         ],
     }
 

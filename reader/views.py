@@ -30,13 +30,15 @@ from reader.caching import (
     text,
     year,
 )
-from reader.public_json import contradiction_json, contradiction_json_ld
+from reader.models import PositionChange
+from reader.public_json import actor_document, contradiction_json, contradiction_json_ld
 from search.forms import SearchForm
 from search.query import cached_find, load_results, parse_query
 from sources.capture import archived_body
 from sources.models import Capture, Source
 
 CONTRADICTIONS_PER_PAGE = 20
+CHANGES_PER_PAGE = 20
 LATEST_ON_HOME = 8
 RESULTS_PER_PAGE = 20
 
@@ -150,6 +152,41 @@ def actor(request, slug):
         "fragments": {"claims": fragment_key("actor-page", actor.pk, request.get_full_path(), scope)},
     }
     return render(request, "reader/actor.html", context)
+
+
+@require_safe
+@cached_public_page(shared=True)
+def actor_data(request, slug):
+    """The actor, their stances per proposition in date order, and their changes of position, as JSON."""
+    actor = _get_public_actor(slug)
+    data = actor_document(actor, public.ActorPage(actor), request.build_absolute_uri)
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+def _slug(value: str) -> str | None:
+    return value if len(value) <= 80 and value.isascii() and value.replace("-", "").replace("_", "").isalnum() else None
+
+
+@require_safe
+@cached_public_page(reads={"actor": _slug, "page": page_number})
+def changes(request):
+    """Recent changes of position, newest first (by when the later claim was asserted); ``actor`` keeps one actor's."""
+    slug = request.GET.get("actor")
+    actor = get_object_or_404(Actor.objects.public(), slug=slug) if slug else None
+    found = PositionChange.objects.public()
+    if actor is not None:
+        found = found.filter(actor=actor)
+    page = SimpleLazyObject(lambda: Paginator(found, CHANGES_PER_PAGE).get_page(request.GET.get("page")))
+    address, generation = request.get_full_path(), public_generation()
+    context = {
+        "actor": actor,
+        "page": page,
+        "fragments": {
+            "title": fragment_key("changes-title", address, generation),
+            "changes": fragment_key("changes", address, generation),
+        },
+    }
+    return render(request, "reader/changes.html", context)
 
 
 @require_safe

@@ -32,6 +32,8 @@ from bench.corpus import (
     BENCH_SOURCE_URL,
 )
 from claims.models import Actor, Proposition, ReviewState
+from reader.models import PositionChange
+from reader.views import CHANGES_PER_PAGE
 from sources.models import Source
 from tests.base import BaseTestCase
 
@@ -62,6 +64,18 @@ def source_with_fewest_public_claims() -> int:
     )
 
 
+def changed_actor(*, most: bool) -> str:
+    """The actor with the most, or the fewest, changes of position (the benchmark's speaker has none: it takes
+    both sides in every source)."""
+    return (
+        PositionChange.objects.values("actor__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n" if most else "n", "actor__slug")
+        .values_list("actor__slug", flat=True)
+        .first()
+    )
+
+
 def bench_source() -> int:
     return Source.objects.get(url=BENCH_SOURCE_URL).pk
 
@@ -71,8 +85,8 @@ class Page:
     url_name: str
     few: Callable[[], list] = list  # URL arguments for a target showing few rows
     many: Callable[[], list] = list  # URL arguments for a target showing many
-    few_query: str = ""
-    many_query: str = ""
+    few_query: str | Callable[[], str] = ""
+    many_query: str | Callable[[], str] = ""
     analyst: bool = False  # requested logged in as the corpus analyst, else anonymously
     bound: int | None = None  # if set, counts may vary up to this instead of being identical
 
@@ -90,6 +104,13 @@ PAGES = {
         "reader:contradiction_json", lambda: [smallest_contradiction()], lambda: [BENCH_CONTRADICTION_SLUG]
     ),
     "actor": Page("reader:actor", lambda: [FEW_CLAIMS_ACTOR], lambda: [BENCH_ACTOR_SLUG]),
+    "actor json": Page("reader:actor_json", lambda: [FEW_CLAIMS_ACTOR], lambda: [BENCH_ACTOR_SLUG]),
+    "changes": Page("reader:changes"),
+    "changes by actor": Page(
+        "reader:changes",
+        few_query=lambda: f"actor={changed_actor(most=False)}",
+        many_query=lambda: f"actor={changed_actor(most=True)}",
+    ),
     "source": Page("reader:source", lambda: [source_with_fewest_public_claims()], lambda: [bench_source()]),
     "feed": Page("reader:feed"),
     # The search, then one query per kind found (propositions, claims and their stances, actors, sources).
@@ -122,6 +143,7 @@ class QueryCountTests(BaseTestCase):
             ("few rows", page.few(), page.few_query),
             ("many rows", page.many(), page.many_query),
         ):
+            query = query() if callable(query) else query
             url = reverse(page.url_name, args=args) + (f"?{query}" if query else "")
             cache.clear()
             with CaptureQueriesContext(connection) as queries:
@@ -158,6 +180,15 @@ class QueryCountTests(BaseTestCase):
     def test_actor_queries_do_not_grow(self):
         self.assert_constant("actor")
 
+    def test_actor_json_queries_do_not_grow(self):
+        self.assert_constant("actor json")
+
+    def test_changes_queries_do_not_grow(self):
+        self.assert_constant("changes")
+
+    def test_changes_by_actor_queries_do_not_grow(self):
+        self.assert_constant("changes by actor")
+
     def test_source_queries_do_not_grow(self):
         self.assert_constant("source")
 
@@ -176,5 +207,7 @@ class QueryCountTests(BaseTestCase):
     def test_the_many_rows_targets_do_show_many_rows(self):
         self.assertEqual(Actor.objects.get(slug=BENCH_ACTOR_SLUG).claims.public().count(), 500)
         self.assertLess(Actor.objects.get(slug=FEW_CLAIMS_ACTOR).claims.public().count(), 10)
+        self.assertGreater(PositionChange.objects.public().count(), CHANGES_PER_PAGE)
+        self.assertGreater(PositionChange.objects.filter(actor__slug=changed_actor(most=True)).count(), 3)
         proposition = Proposition.objects.get(slug=BENCH_CONTRADICTION_SLUG)
         self.assertEqual(proposition.supports_count + proposition.disputes_count + proposition.qualifies_count, 40)
