@@ -124,6 +124,7 @@ class Options:
     rebuild: bool
     pages: list[str]
     repeat: int
+    variants: list[str]
     load_with: list[str]
     redis_url: str
     legs: list[str]
@@ -146,7 +147,16 @@ def parse_options() -> Options:
     parser.add_argument("--load-seconds", type=int, default=60, help="length of the load check (default 60)")
     parser.add_argument("--load-connections", type=int, default=50, help="concurrent readers (default 50)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached databases")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per page; the best one counts (default 1)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per page, in turns with --compare; the best one counts (default 1)"
+    )
+    parser.add_argument(
+        "--variant",
+        dest="variants",
+        action="append",
+        choices=["anonymous", "logged-in"],
+        help="measure pages only in this variant (repeatable; default: both; the floor is always measured)",
+    )
     parser.add_argument(
         "--page",
         dest="pages",
@@ -189,6 +199,7 @@ def parse_options() -> Options:
     )
     options = Options(**vars(parser.parse_args()))
     options.load_with = options.load_with or list(LOAD_CONFIGURATIONS)
+    options.variants = [variant.replace("-", " ") for variant in options.variants or [ANONYMOUS, LOGGED_IN]]
     options.legs = [leg for leg in LEGS if leg in (options.legs or LEGS)]
     uses_redis = "postgres" in options.legs or (options.load and "redis" in options.load_with)
     if uses_redis and urllib.parse.urlsplit(options.redis_url).path.strip("/") in ("", "0"):
@@ -505,8 +516,10 @@ def wanted(page: dict, options: Options) -> bool:
     return not options.pages or any(name in page["name"] for name in options.pages)
 
 
-def measure_one(base_urls: list[str], page: dict, variant: str, cookie: str, options: Options, label: str = "") -> dict:
-    """One page in one variant, the best of --repeat runs (by throughput); a missing page is recorded, not measured.
+def measure_one(
+    base_urls: list[str], page: dict, variant: str, cookie: str, options: Options, label: str = "", *, warm: bool = True
+) -> dict:
+    """One run of one page in one variant (after --warmup seconds if ``warm``); a missing page is recorded, not measured.
 
     With several instances, each must answer the page, and wrk drives them all at once.
     """
@@ -521,12 +534,9 @@ def measure_one(base_urls: list[str], page: dict, variant: str, cookie: str, opt
             row["missing"] = "not found (404)" if status == 404 else f"HTTP {status}"
         else:
             runs = {"threads": options.threads, "connections": options.connections, "cookie": session}
-            if options.warmup:
+            if options.warmup and warm:
                 wrk_spread(base_urls, page["path"], seconds=options.warmup, **runs)
-            results = [
-                wrk_spread(base_urls, page["path"], seconds=options.duration, **runs) for _ in range(options.repeat)
-            ]
-            row.update(max(results, key=lambda result: result["rps"]))
+            row.update(wrk_spread(base_urls, page["path"], seconds=options.duration, **runs))
     if "missing" in row:
         print(f"  {page['name']:<28} {variant:<10} missing: {row['missing']}  {label}")
     else:
@@ -548,23 +558,30 @@ def measure(
     switch that is off) to the base URLs of its instances. For each page the
     configurations are measured one right after the other, in an order that
     rotates from page to page, so a busy spell of a shared machine falls on all
-    of them alike. The floor is measured three times per configuration (first,
-    halfway, last) and pages are compared with the median of the three.
+    of them alike; with --repeat they take turns that many times, and each
+    one's best run (by throughput) counts. The floor is measured three times
+    per configuration (first, halfway, last) and pages are compared with the
+    median of the three.
     """
     names = list(instances)
     floor = next(page for page in setup["pages"] if page["kind"] == "floor")
     pages = [page for page in setup["pages"] if page["kind"] != "floor" and wanted(page, options)]
-    runs = [(page, variant) for page in pages for variant in VARIANTS[page["kind"]]]
+    runs = [(page, variant) for page in pages for variant in VARIANTS[page["kind"]] if variant in options.variants]
     halfway = len(runs) // 2
     plan = [(floor, ANONYMOUS), *runs[:halfway], (floor, ANONYMOUS), *runs[halfway:], (floor, ANONYMOUS)]
     rows: dict[str | None, list[dict]] = {name: [] for name in names}
     floors: dict[str | None, list[dict]] = {name: [] for name in names}
     for step, (page, variant) in enumerate(plan):
         turn = step % len(names)
-        for name in names[turn:] + names[:turn]:
-            label = f"(without {name})" if name else ""
-            row = measure_one(instances[name], page, variant, cookies[name], options, label)
-            (floors if page is floor else rows)[name].append(row)
+        tries: dict[str | None, list[dict]] = {name: [] for name in names}
+        for attempt in range(options.repeat):
+            for name in names[turn:] + names[:turn]:
+                label = f"(without {name})" if name else ""
+                row = measure_one(instances[name], page, variant, cookies[name], options, label, warm=attempt == 0)
+                tries[name].append(row)
+        for name in names:
+            best = max(tries[name], key=lambda row: row.get("rps", -1))
+            (floors if page is floor else rows)[name].append(best)
     return {name: compared_with_floor(rows[name], floors[name]) for name in names}
 
 
