@@ -64,7 +64,9 @@ class ArchivedCopyTests(CaptureTestCase):
     def test_a_source_without_captures_shows_no_archive(self):
         self.original.delete()
 
-        self.assertNotContains(self.get(self.source_url), "Archived copy")
+        response = self.get(self.source_url)
+        self.assertNotContains(response, 'id="archive"')
+        self.assertNotContains(response, "Archived copy")
 
     def test_an_unchanged_recheck_says_every_quote_is_still_there(self):
         self.recheck(*PARAGRAPHS)
@@ -114,7 +116,7 @@ class QuoteNoticeTests(CaptureTestCase):
         for url in (self.source_url, self.contradiction_url):
             with self.subTest(url=url):
                 response = self.get(url)
-                self.assertContains(response, "Worded differently on the live page.")
+                self.assertContains(response, "Worded differently on the live page</strong> (checked <time")
                 self.assertContains(response, "they do not provide<ins> any</ins> support to TTP’s operations")
                 self.assertContains(response, "has it as quoted")
 
@@ -173,6 +175,12 @@ class PageNoticeTests(CaptureTestCase):
         self.assertContains(response, ">6 December 2026</time> to <time")
         self.assertContains(response, ">13 December 2026</time>")
         self.assertContains(response, "The archived copy keeps what it said.")
+
+    def test_failures_on_one_day_are_dated_once(self):
+        self.fail_rechecks(2)
+        Capture.objects.filter(purpose="recheck").update(retrieved_at=CHECKED)
+
+        self.assertContains(self.get(self.source_url), "at the last 2 checks on <time")
 
     def test_while_the_page_is_gone_each_quote_on_a_contradiction_says_so(self):
         self.fail_rechecks(2)
