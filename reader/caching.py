@@ -560,13 +560,13 @@ def _capture_saved(sender, instance, raw=False, **kwargs):
 
 def connect_invalidation() -> None:
     """Bump the public and desk generations whenever a record changes (called from ReaderConfig.ready)."""
-    from claims.models import Actor, Claim, Proposition, Revision, Stance
+    from claims.models import Actor, Answer, Claim, Proposition, Question, Revision, Stance
     from sources.models import Capture, Source
 
-    for model in (Claim, Proposition, Stance, Actor, Source):
+    for model in (Claim, Proposition, Stance, Actor, Source, Question, Answer):
         post_save.connect(_reviewable_saved, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
         post_delete.connect(_reviewable_deleted, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
     post_save.connect(_capture_saved, sender=Capture, dispatch_uid="public-cache-save-Capture")
-    for model in (Claim, Proposition, Stance, Revision, Actor, Source):
+    for model in (Claim, Proposition, Stance, Revision, Actor, Source, Question, Answer):
         post_save.connect(desk_data_changed, sender=model, dispatch_uid=f"desk-cache-save-{model.__name__}")
         post_delete.connect(desk_data_changed, sender=model, dispatch_uid=f"desk-cache-delete-{model.__name__}")

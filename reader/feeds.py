@@ -11,8 +11,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
 
-from claims.models import Claim, Proposition
+from claims.models import Claim, Proposition, Question
 from reader.models import PositionChange
+from reader.questions import disputed_facts
 from sources.dates import DatePrecision, format_partial_date
 
 FEED_LENGTH = 30
@@ -77,7 +78,8 @@ class LatestPublicFeed(Feed):
             .order_by("-first_approved_at", "-pk")[:FEED_LENGTH]
         )
         changes = PositionChange.objects.public().order_by("-found_at", "-pk")[:FEED_LENGTH]
-        items = [*contradictions, *claims, *changes]
+        disputed = disputed_facts(limit=FEED_LENGTH)
+        items = [*contradictions, *disputed, *claims, *changes]
         items.sort(key=self.item_pubdate, reverse=True)
         return items[:FEED_LENGTH]
 
@@ -86,6 +88,8 @@ class LatestPublicFeed(Feed):
             return _xml_text(f"Contradiction: {item.statement}")
         if isinstance(item, PositionChange):
             return _xml_text(f"Change of position: {item.actor.name} on “{item.proposition.statement}”")
+        if isinstance(item, Question):
+            return _xml_text(f"Disputed fact: {item.text}")
         return _xml_text(f"{item.claimant.name}: “{Truncator(item.quote).words(20)}”")
 
     def item_description(self, item):
@@ -99,6 +103,9 @@ class LatestPublicFeed(Feed):
             )
         if isinstance(item, PositionChange):
             return _change_description(item)
+        if isinstance(item, Question):
+            values = " · ".join(value for value, _ in item.values)
+            return f"{item.answers_count} approved answers state values that cannot all be true: {values}."
         reported = f", as reported by {item.reported_by.name}" if item.reported_by_id else ""
         return f"{item.paraphrase} — {item.claimant.name}{reported}, in “{item.source.title}”."
 
@@ -106,6 +113,8 @@ class LatestPublicFeed(Feed):
         if isinstance(item, Proposition):
             # The slug is the contradiction's permanent address: it never changes once made.
             return tag_uri(f"contradiction/{item.slug}")
+        if isinstance(item, Question):
+            return tag_uri(f"question/{item.slug}")
         if isinstance(item, PositionChange):
             # The two stances are the change: the same pair is the same entry, whenever it was found.
             return tag_uri(f"position-change/{item.earlier_id}-{item.later_id}")
@@ -115,7 +124,8 @@ class LatestPublicFeed(Feed):
         """When the item became public; the latest known review time if that was not recorded."""
         if isinstance(item, PositionChange):
             return item.found_at
-        published = item.became_contradiction_at if isinstance(item, Proposition) else item.first_approved_at
+        contradiction = isinstance(item, Proposition | Question)
+        published = item.became_contradiction_at if contradiction else item.first_approved_at
         # A contradiction whose moment went unrecorded still has an approval behind it.
         return published or item.first_approved_at or item.reviewed_at or item.created_at
 

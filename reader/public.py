@@ -14,7 +14,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 
-from claims.models import Actor, Claim, Proposition, ReviewState, Side, Stance
+from claims.models import Actor, Claim, Proposition, Question, ReviewState, Side, Stance
 from config.middleware import parse_id
 from reader.caching import cached_between_withdrawals, cached_for_scope
 from reader.notices import attach_notices
@@ -631,6 +631,7 @@ def source_claims(source: Source) -> list[Claim]:
 def counts() -> dict[str, int]:
     return {
         "contradictions": Proposition.objects.contradictions().count(),
+        "disputed_facts": Question.objects.contradictions().count(),
         "claims": Claim.objects.public().count(),
         "actors": Actor.objects.public().count(),
         "sources": Source.objects.public().count(),

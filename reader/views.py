@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from claims.models import Actor, Proposition
+from claims.models import Actor, Proposition, Question
 from reader import notices, public
 from reader.caching import (
     cached_for_scope,
@@ -32,6 +32,7 @@ from reader.caching import (
 )
 from reader.models import PositionChange
 from reader.public_json import actor_document, contradiction_json, contradiction_json_ld
+from reader.questions import QuestionPage, disputed_facts, question_json
 from search.forms import SearchForm
 from search.query import cached_find, load_results, parse_query
 from sources.capture import archived_body
@@ -60,6 +61,7 @@ def home(request):
         "contradictions": SimpleLazyObject(
             lambda: public.attach_side_actors(Proposition.objects.contradictions()[:LATEST_ON_HOME])
         ),
+        "disputed_facts": SimpleLazyObject(lambda: disputed_facts(limit=LATEST_ON_HOME)),
         "counts": SimpleLazyObject(public.counts),
         "fragments": {"home": fragment_key("home", public_generation())},
     }
@@ -70,6 +72,14 @@ def _contradictions_page(form, number):
     page = Paginator(form.filter(Proposition.objects.contradictions()), CONTRADICTIONS_PER_PAGE).get_page(number)
     page.object_list = public.attach_side_actors(page.object_list)
     return page
+
+
+def _disputed_facts(form, number) -> list:
+    """The questions whose answers conflict, filtered like the propositions, above the first page of them."""
+    if number not in (None, "", "1"):
+        return []
+    data = form.cleaned_data if form.is_valid() else {}
+    return disputed_facts(actor=data.get("actor"), source=data.get("source"), year=data.get("year"))
 
 
 @require_safe
@@ -88,6 +98,7 @@ def contradiction_list(request):
     context = {
         "form": form,
         "page": SimpleLazyObject(lambda: _contradictions_page(form, request.GET.get("page"))),
+        "disputed_facts": SimpleLazyObject(lambda: _disputed_facts(form, request.GET.get("page"))),
         "fragments": {
             "title": fragment_key("contradictions-title", address, generation),
             "page": fragment_key("contradictions", address, generation),
@@ -285,3 +296,28 @@ def search(request):
     context["results"] = SimpleLazyObject(lambda: load_results(page.object_list))
     context["fragments"] = {"results": fragment_key("search-results", request.get_full_path(), public_generation())}
     return render(request, "reader/search.html", context)
+
+
+@require_safe
+@cached_public_page
+def question(request, slug):
+    question = get_object_or_404(Question.objects.public(), slug=slug)
+    page = QuestionPage(question)
+    permalink = request.build_absolute_uri(question.get_absolute_url())
+    context = {
+        "question": question,
+        "page": page,
+        "permalink": permalink,
+        "fragments": {
+            "answers": fragment_key("question", question.pk, permalink, scope_token("question", question.pk)),
+        },
+    }
+    return render(request, "reader/question.html", context)
+
+
+@require_safe
+@cached_public_page(shared=True)
+def question_data(request, slug):
+    question = get_object_or_404(Question.objects.public(), slug=slug)
+    data = question_json(question, QuestionPage(question), request.build_absolute_uri)
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})

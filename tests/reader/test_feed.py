@@ -60,9 +60,9 @@ class FeedTest(ReaderTestCase):
 
     def test_query_count_does_not_grow_with_the_number_of_entries(self):
         self.build_contradiction(statement="One")
-        with self.assertNumQueries(3):  # contradictions, claims, changes of position
+        with self.assertNumQueries(4):  # contradictions, disputed facts, claims, changes of position
             self.get(self.url)
         for n in range(4):
             self.build_contradiction(statement=f"More {n}")
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(4):
             self.get(self.url)

@@ -140,6 +140,17 @@ class DisputedFactsListedTests(QuestionTestCase):
         self.assertContains(response, '<span class="value-chip value-chip--g0"><bdi>May 2022</bdi></span>')
         self.assertNotContains(response, self.agreed.get_absolute_url())  # its answers agree
 
+    def test_the_feed_announces_the_disputed_fact_with_its_values(self):
+        response = self.client.get(reverse("reader:feed"))
+        content = response.content.decode()
+        self.assertIn("<title>Disputed fact: When was the ceasefire agreed?</title>", content)
+        self.assertIn(":question/when-was-the-ceasefire-agreed</id>", content)
+        self.assertIn("cannot all be true: May 2022 · June 2022.", content)
+        self.assertNotIn("When did talks start?", content)  # its answers agree
+        cache.clear()
+        with self.assertNumQueries(5):  # contradictions, disputed facts and their values, claims, changes
+            self.client.get(reverse("reader:feed"))
+
     def test_the_contradiction_list_counts_and_lists_them_filtered_like_the_rest(self):
         url = reverse("reader:contradictions")
         response = self.client.get(url)
