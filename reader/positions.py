@@ -125,7 +125,7 @@ def read_position(statements: Iterable[Statement]) -> Reading:
 # ---------------------------------------------------------------------------
 # The table of changes
 
-# What a public stance contributes, read as values: see statements_by_position.
+# What a public stance contributes, read as values: a Statement's fields, then the actor and the proposition.
 STATEMENT_FIELDS = (
     "pk",
     "claim_id",
@@ -139,21 +139,16 @@ STATEMENT_FIELDS = (
 )
 
 
-def statements_by_position(rows: Iterable[tuple]) -> dict[tuple[int, int], list[Statement]]:
-    """Rows of STATEMENT_FIELDS grouped by (actor, proposition)."""
-    grouped: dict[tuple[int, int], list[Statement]] = defaultdict(list)
-    for pk, claim_id, side, source_id, asserted_on, precision, start, actor_id, proposition_id in rows:
-        grouped[actor_id, proposition_id].append(
-            Statement(pk, claim_id, side, source_id, asserted_on, precision, start)
-        )
-    return grouped
-
-
 def found_changes(rows: Iterable[tuple]) -> dict[tuple[int, int], tuple[int, int, datetime.date]]:
     """(earlier stance, later stance) → (actor, proposition, date of the change), from rows of STATEMENT_FIELDS."""
+    grouped: dict[tuple[int, int], list[tuple]] = defaultdict(list)
+    for row in rows:
+        grouped[row[7], row[8]].append(row)
     found = {}
-    for (actor_id, proposition_id), statements in statements_by_position(rows).items():
-        for change in read_position(statements).changes:
+    for (actor_id, proposition_id), group in grouped.items():
+        if len({row[2] for row in group}) < len(SIDES):
+            continue  # one side only (most actors, on most propositions): no change to look for
+        for change in read_position(Statement(*row[:7]) for row in group).changes:
             found[change.earlier.stance_id, change.later.stance_id] = (
                 actor_id,
                 proposition_id,

@@ -106,14 +106,17 @@ def actor_document(actor: Actor, page, absolute: Absolute) -> dict:
     quoted = [stance for change in changes for stance in (change.earlier, change.later)]
     quoted += [stance for pair in both_sides for stance in (pair.first, pair.second)]
     page.attach_claims(quoted)
+    source_urls: dict[int, str] = {}  # a prolific actor is quoted from the same sources many times
 
     def stance_entry(stance) -> dict:
         statement = page.statement(stance)
+        if statement.source_id not in source_urls:
+            source_urls[statement.source_id] = absolute(reverse("reader:source", args=[statement.source_id]))
         return {
             "side": stance.side,
             "claim_id": stance.claim_id,
             "asserted": iso_partial_date(statement.asserted_on, statement.asserted_precision) or None,
-            "url": absolute(f"{reverse('reader:source', args=[statement.source_id])}#claim-{stance.claim_id}"),
+            "url": f"{source_urls[statement.source_id]}#claim-{stance.claim_id}",
         }
 
     return {

@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ('proposition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='claims.proposition', verbose_name='proposition')),
             ],
             options={
-                'indexes': [models.Index(fields=['-changed_on', '-found_at'], name='position_change_date_idx'), models.Index(fields=['actor', '-changed_on', '-found_at'], name='position_change_actor_idx'), models.Index(fields=['proposition', 'actor'], name='position_change_refresh_idx'), models.Index(fields=['-found_at'], name='position_change_found_idx')],
+                'indexes': [models.Index(fields=['changed_on', 'found_at'], name='position_change_date_idx'), models.Index(fields=['actor', 'changed_on', 'found_at'], name='position_change_actor_idx'), models.Index(fields=['proposition', 'actor'], name='position_change_refresh_idx'), models.Index(fields=['found_at'], name='position_change_found_idx')],
                 'constraints': [models.UniqueConstraint(fields=('earlier', 'later'), name='position_change_unique'), models.CheckConstraint(condition=models.Q(('earlier', models.F('later')), _negated=True), name='position_change_two_stances')],
             },
         ),
