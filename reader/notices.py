@@ -110,10 +110,6 @@ class QuoteNotice:
     archived: Capture | None  # the archived copy that holds the quote as recorded
     found_text: str = ""
 
-    @property
-    def alarming(self) -> bool:
-        return self.kind != "moved"
-
 
 @dataclass(frozen=True)
 class QuoteCounts:
