@@ -963,8 +963,8 @@ class ClaimAnswerForm(AnswerForm):
     def clean(self):
         cleaned = super().clean()
         question = cleaned.get("question")
-        if question is not None:
-            self.fields["value_text"].help_text = value_help(question)
+        if question is not None:  # say how to write a value for the question chosen (the form may be shown again)
+            self.fields["value_text"].help_text = self["value_text"].help_text = value_help(question)
         if question is not None and "value_text" in cleaned:
             self.check_answer(question, self.claim)
         return cleaned

@@ -426,6 +426,8 @@ class ClaimPanelAnswerTests(QuestionDeskTestCase):
                 self.assertContains(response, message, status_code=422)
                 self.assertContains(response, f'value="{value}"', status_code=422)
                 self.assertContains(response, f'value="{QUESTION}"', status_code=422)
+                # The form shown again says how to write a value for the question chosen.
+                self.assertContains(response, "A date: a day, a month, a year or a range", status_code=422)
         self.assertFalse(Answer.objects.exists())
 
     def test_an_unknown_question_is_refused_naming_the_field(self):
