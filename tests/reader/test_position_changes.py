@@ -338,6 +338,17 @@ class ActorPageTest(PositionTestCase):
         self.assertLess(marker, listed.index(f"<p>{numbered_quote(2)}</p>"))
         self.assertIn("Before (<time", listed[marker:])
 
+    def test_changes_on_one_proposition_are_grouped_under_it_in_date_order(self):
+        self.say(4, 4, "supports", "2023")
+
+        content = self.get(self.url).content.decode()
+        summary = content.split('id="changes-heading"')[1].split('id="positions-heading"')[0]
+
+        self.assertIn("took one side of a proposition and, later, the other", summary)
+        self.assertEqual(summary.count(f'id="change-group-{self.proposition.pk}"'), 1)
+        self.assertLess(summary.index(f"<p>{numbered_quote(1)}</p>"), summary.index(f"<p>{numbered_quote(4)}</p>"))
+        self.assertEqual(summary.count('<article class="change"'), 2)
+
     def test_both_sides_in_one_source_are_shown_as_such(self):
         self.say(1, 4, "disputes", "2023")
 
