@@ -11,14 +11,16 @@ database only when a fragment has to be rendered.
 import hashlib
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from claims.models import Actor, Proposition, Question
-from reader import notices, public
+from claims.models import Actor, Claim, Proposition, Question, Stance
+from reader import citations, notices, public
 from reader.caching import (
     cached_for_scope,
     cached_public_page,
@@ -29,6 +31,16 @@ from reader.caching import (
     scope_token,
     text,
     year,
+)
+from reader.embeds import (
+    DEFAULT_HEIGHT,
+    DEFAULT_WIDTH,
+    OEmbedError,
+    contradiction_slug,
+    embed_sides,
+    embeddable,
+    oembed_document,
+    requested_size,
 )
 from reader.models import PositionChange
 from reader.public_json import actor_document, contradiction_json, contradiction_json_ld
@@ -224,7 +236,8 @@ def source(request, pk):
         "claim_count": cached_for_scope("source-claim-count", "source", source.pk, lambda: len(claims)),
         "fragments": {
             "archive": fragment_key("source-archive", source.pk, scope),
-            "text": fragment_key("source", source.pk, scope),
+            # Its claims' references name their absolute permanent addresses (reader/templatetags/cite.py).
+            "text": fragment_key("source", source.pk, request.build_absolute_uri(source.get_absolute_url()), scope),
         },
     }
     return render(request, "reader/source.html", context)
@@ -321,3 +334,101 @@ def question_data(request, slug):
     question = get_object_or_404(Question.objects.public(), slug=slug)
     data = question_json(question, QuestionPage(question), request.build_absolute_uri)
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+# ---------------------------------------------------------------------------
+# Citations and the embeddable card
+
+
+def _citation_download(records: list, extension: str, name: str) -> HttpResponse:
+    """``records`` (reader.citations.Citation) as a file in the format named by ``extension``."""
+    citation_format = citations.FORMATS[extension]
+    response = HttpResponse(citation_format.write(records), content_type=citation_format.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    return response
+
+
+def _citation_stances(proposition: Proposition) -> list:
+    """The proposition's public stances with their claimants, in date order, as its page lists them."""
+    return list(
+        Stance.objects.public()
+        .filter(proposition=proposition)
+        .select_related("claim__claimant")
+        .only("side", "reviewed_at", "claim__reviewed_at", "claim__claimant__name")
+        .order_by(F("claim__asserted_on").asc(nulls_last=True), "claim__source_id", "claim__start", "pk")
+    )
+
+
+@require_safe
+def contradiction_citation(request, slug, extension):
+    """The contradiction page as a BibTeX, RIS or CSL-JSON file, accessed today."""
+    proposition = _get_public_proposition(slug)
+    stances = _citation_stances(proposition)
+    citation = citations.contradiction_citation(
+        proposition,
+        stances,
+        public.last_reviewed(proposition, stances),
+        url=request.build_absolute_uri(proposition.get_absolute_url()),
+        accessed=timezone.localdate(),
+    )
+    return _citation_download([citation], extension, proposition.slug)
+
+
+@require_safe
+def claim_citation(request, pk, extension):
+    """A public claim as a BibTeX, RIS or CSL-JSON file, accessed today."""
+    claims = Claim.objects.public().select_related("source", "claimant", "reported_by").defer("source__text")
+    claim = get_object_or_404(claims, pk=pk)
+    url = request.build_absolute_uri(claim.get_absolute_url())
+    citation = citations.claim_citation(claim, url=url, accessed=timezone.localdate())
+    return _citation_download([citation], extension, f"claim-{claim.pk}")
+
+
+@embeddable
+@require_safe
+@cached_public_page(shared=True)
+def embed_contradiction(request, slug):
+    """A compact card of a contradiction that other sites may frame: no script, no form, no cookie."""
+    proposition = _get_public_proposition(slug)
+    stances = (
+        public.public_stances()
+        .filter(proposition=proposition)
+        .defer("claim__source__text")
+        .order_by(F("claim__asserted_on").asc(nulls_last=True), "claim__source_id", "claim__start", "pk")
+    )
+    context = {
+        "proposition": proposition,
+        "permalink": request.build_absolute_uri(proposition.get_absolute_url()),
+        "sides": embed_sides(stances),
+    }
+    response = render(request, "reader/embed_contradiction.html", context)
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+def _oembed_refusal(error: OEmbedError) -> HttpResponse:
+    return HttpResponse(f"{error.message}\n", status=error.status, content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def oembed(request):
+    """oEmbed for contradiction pages: ``?url=<page>&format=json``, with ``maxwidth`` and ``maxheight``."""
+    if (request.GET.get("format") or "json") != "json":
+        return _oembed_refusal(OEmbedError(501, "Only format=json is offered."))
+    try:
+        width = requested_size(request.GET.get("maxwidth"), "maxwidth", DEFAULT_WIDTH)
+        height = requested_size(request.GET.get("maxheight"), "maxheight", DEFAULT_HEIGHT)
+        slug = contradiction_slug(request.GET.get("url"), request.get_host())
+        proposition = Proposition.objects.public().filter(slug=slug).first()
+        if proposition is None:
+            raise OEmbedError(404, "No public contradiction is at that address.")
+    except OEmbedError as error:
+        return _oembed_refusal(error)
+    document = oembed_document(
+        title=proposition.statement,
+        embed_url=request.build_absolute_uri(reverse("reader:embed_contradiction", args=[proposition.slug])),
+        site_url=request.build_absolute_uri(reverse("reader:home")),
+        width=width,
+        height=height,
+    )
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False})

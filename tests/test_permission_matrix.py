@@ -101,6 +101,10 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "reader:search": PUBLIC,
     "reader:capture": PUBLIC,  # a download of an archived copy
     "reader:capture_body": PUBLIC,
+    "reader:contradiction_citation": PUBLIC,  # a BibTeX, RIS or CSL-JSON file
+    "reader:claim_citation": PUBLIC,
+    "reader:embed_contradiction": PUBLIC,  # the card other sites may frame
+    "reader:oembed": PUBLIC,  # asked about the contradiction page (url_for)
     "healthz": PUBLIC,
     "readyz": PUBLIC,
     "favicon": {"GET": every("redirect"), "POST": every("method")},  # to the icon's static address
@@ -355,6 +359,9 @@ class PermissionMatrixTests(BaseTestCase):
             "reader:source": [self.source.pk],
             "reader:capture": [self.source.pk, self.capture.pk],
             "reader:capture_body": [self.source.pk, self.capture.pk],
+            "reader:contradiction_citation": [c.slug, "bib"],
+            "reader:claim_citation": [self.public_claim.pk, "ris"],
+            "reader:embed_contradiction": [c.slug],
             "desk:source": [self.source.pk],
             "desk:claim_new": [self.source.pk],
             "desk:anchor_preview": [self.source.pk],
@@ -428,6 +435,8 @@ class PermissionMatrixTests(BaseTestCase):
     def url_for(self, name: str) -> str:
         if name.startswith("route:"):
             return "/admin/no-such-page/"
+        if name == "reader:oembed":  # as a consumer asks: about a contradiction page
+            return f"{reverse(name)}?url=http://testserver{self.contradiction.get_absolute_url()}"
         return reverse(name, args=self.kwargs_for(name))
 
     def expected_for(self, name: str) -> dict[str, dict[str, str]]:
