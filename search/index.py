@@ -38,8 +38,9 @@ def _proposition_entry(proposition: Proposition) -> dict:
 
 
 def _question_entry(question: Question) -> dict:
-    # The values answered are found too ("May 2022"): from the public answers, read with the question.
-    values = dict.fromkeys(answer.value_display for answer in question.public_answers().select_related("question"))
+    # The values answered are found too ("May 2022"): from the public answers, read with the question, as text
+    # (yes and no are lazy translations).
+    values = dict.fromkeys(str(answer.value_display) for answer in question.public_answers().select_related("question"))
     return {"title": _clean(question.text), "body": _clean(strip_tags(question.description_html), " · ".join(values))}
 
 

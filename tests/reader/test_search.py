@@ -7,10 +7,10 @@ from django.test import SimpleTestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from claims.models import Actor, Proposition
+from claims.models import Actor, Answer, Claim, Proposition, Question
 from search.models import SearchEntry
 from search.query import Term, find, parse_query, search
-from tests.base import make_source
+from tests.base import approve, make_source
 from tests.reader.builders import ReaderTestCase
 
 # What readers type that a full-text engine could read as its own syntax, or choke on.
@@ -154,6 +154,19 @@ class SearchIndexSyncTest(ReaderTestCase):
             found("emirate"),
             [("actor", "Islamic Emirate"), ("claim", "they do not provide support to TTP’s operations")],
         )
+
+    def test_a_yes_or_no_question_is_found_by_the_values_answered(self):
+        claim = Claim.objects.public().first()
+        question = approve(
+            Question.objects.create(text="Did Kabul act?", value_type="yes_no", created_by=self.analyst), self.reviewer
+        )
+        approve(
+            Answer.objects.create(question=question, claim=claim, value_text="no", created_by=self.analyst),
+            self.reviewer,
+        )
+
+        self.assertEqual(found("kabul act"), [("question", "Did Kabul act?")])
+        self.assertEqual(SearchEntry.objects.get(kind="question").body, "No")
 
     def test_returning_a_proposition_to_draft_removes_it(self):
         self.proposition.return_to_draft(self.reviewer)
