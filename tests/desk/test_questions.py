@@ -673,3 +673,25 @@ class DeskHomeQuestionTests(QuestionDeskTestCase):
         self.login()
         response = self.client.get(reverse("desk:home"))
         self.assertContains(response, "Change to answer")
+
+    def test_desk_home_query_count_does_not_grow_with_my_questions_and_answers(self):
+        def add_questions_and_answers(number):
+            question = Question.objects.create(
+                text=f"Did it hold {number}?", value_type="yes_no", created_by=self.analyst
+            )
+            self.answer(self.april, "no", question=question).submit(self.analyst)
+            approve(question, self.reviewer).propose_revision(self.analyst, {"description": f"Changed {number}."})
+            answer = self.answer(self.june, "yes", question=question, approved=True)
+            answer.propose_revision(self.analyst, {"value_text": "no"})
+
+        self.login()
+        self.client.get(reverse("desk:home"))  # content types are read once
+        add_questions_and_answers(0)
+        with self.assertNumQueries(15):  # desk home's 13, my questions, my answers, the questions and answers revised
+            self.client.get(reverse("desk:home"))
+        for number in range(1, 4):
+            add_questions_and_answers(number)
+        with self.assertNumQueries(15):
+            response = self.client.get(reverse("desk:home"))
+        self.assertContains(response, "Change to question")
+        self.assertContains(response, "Change to answer")
