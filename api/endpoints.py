@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError
@@ -38,6 +39,7 @@ from api.schemas import (
     SLUG,
     Actor,
     ActorPage,
+    Citation,
     Claim,
     ClaimPage,
     Contradiction,
@@ -63,7 +65,7 @@ from claims.models import Claim as ClaimModel
 from claims.models import Proposition, ReviewError, StaleEdit
 from claims.models import Stance as StanceModel
 from config.middleware import parse_id
-from reader import public
+from reader import citations, public
 from sources.models import Source as SourceModel
 
 
@@ -461,3 +463,49 @@ def submit_proposition(request, slug: str):
     """Send your draft proposition to review."""
     proposition = _by_slug(Proposition.objects.all(), slug, "proposition")
     return drafts.submitted(drafts.submit_record(proposition, request.auth.user))
+
+
+# ---------------------------------------------------------------------------
+# Citations: what the pages' "Cite" offers, accessed today
+
+
+def _citation(request, citation, url_name: str, args: list) -> dict:
+    return {
+        "text": citations.plain_text(citation),
+        "bibtex": citations.bibtex([citation]),
+        "ris": citations.ris([citation]),
+        "csl": citations.csl_item(citation),
+        "files": {
+            extension: request.build_absolute_uri(reverse(url_name, args=[*args, extension]))
+            for extension in citations.FORMATS
+        },
+    }
+
+
+@api.get(
+    "/contradictions/{slug}/citation",
+    response={200: Citation, **READ_ERRORS},
+    auth=READ,
+    url_name="contradiction_citation",
+)
+def cite_contradiction(request, slug: str):
+    """How to cite a contradiction's page: BibTeX, RIS, CSL-JSON and a reference to copy."""
+    proposition = _by_slug(Proposition.objects.public(), slug, "public contradiction")
+    stances = public.citation_stances(proposition)
+    citation = citations.contradiction_citation(
+        proposition,
+        stances,
+        public.last_reviewed(proposition, stances),
+        url=request.build_absolute_uri(proposition.get_absolute_url()),
+        accessed=timezone.localdate(),
+    )
+    return _citation(request, citation, "reader:contradiction_citation", [proposition.slug])
+
+
+@api.get("/claims/{claim_id}/citation", response={200: Citation, **READ_ERRORS}, auth=READ, url_name="claim_citation")
+def cite_claim(request, claim_id: str):
+    """How to cite an approved claim: BibTeX, RIS, CSL-JSON and a reference to copy."""
+    claim = _public_or_404(public.citation_claims(), claim_id, "claim")
+    url = request.build_absolute_uri(claim.get_absolute_url())
+    citation = citations.claim_citation(claim, url=url, accessed=timezone.localdate())
+    return _citation(request, citation, "reader:claim_citation", [claim.pk])

@@ -398,3 +398,13 @@ class DraftClaim(Schema):
 class Submitted(Schema):
     submitted: dict[str, int] = Field(description="How many records of each kind were sent to review.")
     detail: str
+
+
+class Citation(Schema):
+    """A record's citation in every format the public pages offer (reader.citations)."""
+
+    text: str = Field(description="A reference to copy, naming today as the date accessed.")
+    bibtex: str = Field(description="A BibTeX @misc entry, UTF-8, LaTeX specials escaped.")
+    ris: str = Field(description="A RIS record, one tagged line per field, CRLF line endings.")
+    csl: dict = Field(description="One CSL-JSON item (CSL 1.0.2), the record's text exactly as recorded.")
+    files: dict[str, str] = Field(description="The same as files to download: bib, ris and json (CSL-JSON).")

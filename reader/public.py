@@ -657,3 +657,23 @@ def attach_side_actors(propositions) -> list[Proposition]:
         if stance.claim.claimant not in actors:
             actors.append(stance.claim.claimant)
     return propositions
+
+
+# ---------------------------------------------------------------------------
+# Citations (reader.citations): the records a citation names, read in one query each
+
+
+def citation_stances(proposition: Proposition) -> list[Stance]:
+    """The proposition's public stances with their claimants, in date order as its page lists them."""
+    return list(
+        Stance.objects.public()
+        .filter(proposition=proposition)
+        .select_related("claim__claimant")
+        .only("side", "reviewed_at", "claim__reviewed_at", "claim__claimant__name")
+        .order_by(F("claim__asserted_on").asc(nulls_last=True), "claim__source_id", "claim__start", "pk")
+    )
+
+
+def citation_claims():
+    """Public claims with what their citation names: source (without its text), claimant and reporter."""
+    return Claim.objects.public().select_related("source", "claimant", "reported_by").defer("source__text")

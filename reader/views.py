@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from claims.models import Actor, Claim, Proposition, Question, Stance
+from claims.models import Actor, Proposition, Question
 from reader import citations, notices, public
 from reader.caching import (
     cached_for_scope,
@@ -348,22 +348,11 @@ def _citation_download(records: list, extension: str, name: str) -> HttpResponse
     return response
 
 
-def _citation_stances(proposition: Proposition) -> list:
-    """The proposition's public stances with their claimants, in date order, as its page lists them."""
-    return list(
-        Stance.objects.public()
-        .filter(proposition=proposition)
-        .select_related("claim__claimant")
-        .only("side", "reviewed_at", "claim__reviewed_at", "claim__claimant__name")
-        .order_by(F("claim__asserted_on").asc(nulls_last=True), "claim__source_id", "claim__start", "pk")
-    )
-
-
 @require_safe
 def contradiction_citation(request, slug, extension):
     """The contradiction page as a BibTeX, RIS or CSL-JSON file, accessed today."""
     proposition = _get_public_proposition(slug)
-    stances = _citation_stances(proposition)
+    stances = public.citation_stances(proposition)
     citation = citations.contradiction_citation(
         proposition,
         stances,
@@ -377,8 +366,7 @@ def contradiction_citation(request, slug, extension):
 @require_safe
 def claim_citation(request, pk, extension):
     """A public claim as a BibTeX, RIS or CSL-JSON file, accessed today."""
-    claims = Claim.objects.public().select_related("source", "claimant", "reported_by").defer("source__text")
-    claim = get_object_or_404(claims, pk=pk)
+    claim = get_object_or_404(public.citation_claims(), pk=pk)
     url = request.build_absolute_uri(claim.get_absolute_url())
     citation = citations.claim_citation(claim, url=url, accessed=timezone.localdate())
     return _citation_download([citation], extension, f"claim-{claim.pk}")

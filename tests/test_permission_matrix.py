@@ -185,6 +185,8 @@ EXPECTED |= {
     "api:claims": API_READ | API_CREATE,
     "api:claim_create": API_READ | API_CREATE,  # the same address as api:claims
     "api:claim": API_READ,
+    "api:contradiction_citation": API_READ,
+    "api:claim_citation": API_READ,
     "api:stances": API_READ | API_CREATE,
     "api:stance_create": API_READ | API_CREATE,
     "api:stance": API_READ,
@@ -393,6 +395,8 @@ class PermissionMatrixTests(BaseTestCase):
             "desk:answer_revise": [self.public_answer.pk],
             "api:contradiction": [c.slug],
             "api:claim": [self.public_claim.pk],
+            "api:contradiction_citation": [c.slug],
+            "api:claim_citation": [self.public_claim.pk],
             "api:stance": [self.public_claim.stances.first().pk],
             "api:actor": [self.pakistan.slug],
             "api:source": [self.source.pk],

@@ -16,8 +16,10 @@ class SchemaTests(ApiTestCase):
         expected = {
             "/api/v1/contradictions": {"get"},
             "/api/v1/contradictions/{slug}": {"get"},
+            "/api/v1/contradictions/{slug}/citation": {"get"},
             "/api/v1/claims": {"get", "post"},
             "/api/v1/claims/{claim_id}": {"get"},
+            "/api/v1/claims/{claim_id}/citation": {"get"},
             "/api/v1/claims/{claim_id}/submit": {"post"},
             "/api/v1/stances": {"get", "post"},
             "/api/v1/stances/{stance_id}": {"get"},
