@@ -149,15 +149,12 @@ def fetch(url: str) -> Fetched:
     allow_private = settings.SOURCE_FETCH_ALLOW_PRIVATE
     max_bytes = settings.SOURCE_FETCH_MAX_BYTES
     deadline = time.monotonic() + TOTAL_TIMEOUT_SECONDS
-    transport = _PinnedTransport(_PinnedBackend(allow_private=allow_private, deadline=deadline))
-    timeout = httpx.Timeout(TOTAL_TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS, pool=CONNECT_TIMEOUT_SECONDS)
     headers = {
         "User-Agent": USER_AGENT,
         "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9",
         "Accept-Encoding": "identity",
     }
-    # trust_env off: a proxy from the environment would connect in our place, past the address check.
-    with httpx.Client(transport=transport, timeout=timeout, headers=headers, trust_env=False) as client:
+    with pinned_client(allow_private=allow_private, deadline=deadline, headers=headers) as client:
         try:
             return _fetch_following_redirects(client, requested, allow_private, max_bytes, deadline)
         except httpx.ConnectTimeout:
@@ -170,6 +167,33 @@ def fetch(url: str) -> Fetched:
             ) from None
         except httpx.TransportError as error:
             raise Unreachable(f"The server at this address could not be reached ({_describe(error)}).") from None
+
+
+def pinned_client(
+    *, allow_private: bool, deadline: float, headers: dict[str, str], connect_timeout: float = CONNECT_TIMEOUT_SECONDS
+) -> httpx.Client:
+    """An httpx client for server-side requests to addresses someone typed (pages to import, webhooks).
+
+    It connects only to addresses ``refusal_for_ip`` lets through (resolved and
+    checked here, then connected to as checked), within ``connect_timeout`` per
+    connection, and every read and write ends by ``deadline`` (a
+    ``time.monotonic()`` value). It follows no redirects and ignores proxies
+    from the environment. Check each address before requesting it
+    (``check_address``), so a refusal names the address rather than a connection.
+    """
+    transport = _PinnedTransport(_PinnedBackend(allow_private=allow_private, deadline=deadline))
+    total = max(deadline - time.monotonic(), 0.0)
+    timeout = httpx.Timeout(total, connect=connect_timeout, pool=connect_timeout)
+    # trust_env off: a proxy from the environment would connect in our place, past the address check.
+    return httpx.Client(transport=transport, timeout=timeout, headers=headers, trust_env=False)
+
+
+def check_address(address: str, *, allow_private: bool) -> None:
+    """Raise ``AddressRefused`` unless ``address`` is http(s) and its host resolves only to allowed addresses.
+
+    ``Unreachable`` when the host cannot be resolved.
+    """
+    _check_address(address, allow_private)
 
 
 def normalize_address(url: str) -> str:
