@@ -178,22 +178,15 @@ def pinned_client(
     checked here, then connected to as checked), within ``connect_timeout`` per
     connection, and every read and write ends by ``deadline`` (a
     ``time.monotonic()`` value). It follows no redirects and ignores proxies
-    from the environment. Check each address before requesting it
-    (``check_address``), so a refusal names the address rather than a connection.
+    from the environment. Callers check each address before requesting it
+    (``refusal_for_ip`` on what its host resolves to), so a refusal names the
+    address rather than failing a connection.
     """
     transport = _PinnedTransport(_PinnedBackend(allow_private=allow_private, deadline=deadline))
     total = max(deadline - time.monotonic(), 0.0)
     timeout = httpx.Timeout(total, connect=connect_timeout, pool=connect_timeout)
     # trust_env off: a proxy from the environment would connect in our place, past the address check.
     return httpx.Client(transport=transport, timeout=timeout, headers=headers, trust_env=False)
-
-
-def check_address(address: str, *, allow_private: bool) -> None:
-    """Raise ``AddressRefused`` unless ``address`` is http(s) and its host resolves only to allowed addresses.
-
-    ``Unreachable`` when the host cannot be resolved.
-    """
-    _check_address(address, allow_private)
 
 
 def normalize_address(url: str) -> str:
