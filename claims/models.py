@@ -30,6 +30,7 @@ from claims.review import VersionedModel as VersionedModel
 from claims.review import assign_field as assign_field
 from claims.review import display_field_value as display_field_value
 from claims.review import json_field_value as json_field_value
+from claims.signals import became_contradiction
 from sources.anchoring import CONTEXT_LENGTH, Anchor, AnchorError, anchor_quote
 from sources.dates import DatePrecision, format_partial_date, precision_constraint_q
 from sources.models import Source
@@ -307,7 +308,8 @@ class Proposition(Reviewable):
         self.state, self.became_contradiction_at = (
             Proposition.objects.filter(pk=self.pk).values_list("state", "became_contradiction_at").get()
         )
-        if self.is_contradiction and self.became_contradiction_at is None:
+        newly = self.is_contradiction and self.became_contradiction_at is None
+        if newly:
             self.became_contradiction_at = timezone.now()
         Proposition.objects.filter(pk=self.pk).update(
             supports_count=self.supports_count,
@@ -315,6 +317,8 @@ class Proposition(Reviewable):
             qualifies_count=self.qualifies_count,
             became_contradiction_at=self.became_contradiction_at,
         )
+        if newly:
+            became_contradiction.send(sender=Proposition, record=self)
 
 
 # ---------------------------------------------------------------------------

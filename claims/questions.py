@@ -22,6 +22,7 @@ from claims import values
 from claims.markup import validate_markdown_length
 from claims.models import Actor, Claim, Proposition, render_markdown_field, require_approved, unique_slug
 from claims.review import Reviewable, ReviewableQuerySet, ReviewState
+from claims.signals import became_contradiction
 
 
 class ValueType(models.TextChoices):
@@ -148,13 +149,16 @@ class Question(Reviewable):
             Question.objects.filter(pk=self.pk).values_list("state", "became_contradiction_at").get()
         )
         self.has_conflict = bool(conflicting_pairs(answers))
-        if self.is_contradiction and self.became_contradiction_at is None:
+        newly = self.is_contradiction and self.became_contradiction_at is None
+        if newly:
             self.became_contradiction_at = timezone.now()
         Question.objects.filter(pk=self.pk).update(
             answers_count=self.answers_count,
             has_conflict=self.has_conflict,
             became_contradiction_at=self.became_contradiction_at,
         )
+        if newly:
+            became_contradiction.send(sender=Question, record=self)
 
 
 class AnswerQuerySet(ReviewableQuerySet):

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from claims.signals import state_changed
 from sources.text import strip_bidi_controls
 
 
@@ -287,6 +288,7 @@ class Reviewable(VersionedModel):
                 reason=reason,
             )
             self.after_state_change()
+            state_changed.send(sender=type(self), record=self, change=change)
         return change
 
     def after_state_change(self) -> None:
