@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "accounts",
     "dataset",
     "api",
+    "django_tasks_db",
+    "webhooks",
     "config.apps.DeploymentConfig",  # system checks for the deployment
 ]
 
@@ -318,6 +320,25 @@ API_RATE_LIMIT_FAILED_AUTH = env_int("API_RATE_LIMIT_FAILED_AUTH", 20, minimum=1
 # Items per page of an API list when the client does not say (limit=), and the most it may ask for.
 API_PAGE_SIZE = env_int("API_PAGE_SIZE", 50, minimum=1)
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 200, minimum=1)
+
+# Background tasks (django.tasks), kept in the database and run by `manage.py db_worker`, which
+# `make run` starts beside the web server. Webhook deliveries are such tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Webhooks (webhooks/): the public address of this site, which the addresses in their bodies start
+# with (by default https:// and the first allowed host that is a domain name; in development the
+# runserver's address); whether endpoints may be at private addresses (a separate decision from
+# SOURCE_FETCH_ALLOW_PRIVATE: administrators register endpoints, analysts type source addresses);
+# and the retries: WEBHOOK_MAX_ATTEMPTS in all, the first retry WEBHOOK_RETRY_BASE_SECONDS after the
+# first failure, each later one twice as long after the one before.
+WEBHOOK_SITE_URL = env_str("WEBHOOK_SITE_URL") or (
+    f"https://{_DOMAIN_HOSTS[0]}" if _DOMAIN_HOSTS else "http://127.0.0.1:8000"
+)
+if not WEBHOOK_SITE_URL.startswith(("http://", "https://")) or not WEBHOOK_SITE_URL.split("://", 1)[1].strip("/"):
+    raise ImproperlyConfigured(f"WEBHOOK_SITE_URL must be an http:// or https:// address; got {WEBHOOK_SITE_URL!r}.")
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", False)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 10, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 60, minimum=1)
 
 # Reviewers may not approve their own work unless a one-person team relaxes it.
 REVIEW_FOUR_EYES = env_bool("REVIEW_FOUR_EYES", True)

@@ -26,6 +26,7 @@ NOT_CARRIED = {
     "auth.permission",
     "sessions.session",
     "accounts.loginthrottle",
+    "django_tasks_database.dbtaskresult",  # the worker's queue; webhook deliveries are carried (webhooks.Delivery)
 }
 
 PERSIAN_TEXT = (

@@ -234,11 +234,15 @@ MODEL_VIEWS = ("changelist", "add", "change", "delete", "history")
 # What nobody does through the admin, whatever their permissions: the audit trail
 # is written by the model layer, revisions are decided by review actions only, and
 # throttle counters are made by failed logins (an administrator may clear them).
+# Webhook deliveries are made by events and changed by the worker (an administrator
+# may delete them, or retry them); the worker's task records are the task backend's.
 REFUSED_IN_ADMIN = {
     "claims.statechange": {"add", "change", "delete"},
     "claims.fieldchange": {"add", "change", "delete"},
     "claims.revision": {"add", "change", "delete"},
     "accounts.loginthrottle": {"add"},
+    "webhooks.delivery": {"add", "change"},
+    "django_tasks_database.dbtaskresult": {"add", "change", "delete"},
 }
 # An empty POST to a change page re-renders the form with its errors, except where
 # no field is editable: then it saves nothing and goes back to the list.
@@ -348,6 +352,15 @@ class PermissionMatrixTests(BaseTestCase):
         cls.draft_answer = Answer.objects.create(
             question=cls.draft_question, claim=cls.draft_claim, value_text="at least 30", created_by=cls.analyst
         )
+        # A webhook endpoint with a delivery and its queued task, so their admin pages show a record.
+        from webhooks.models import Delivery, Endpoint
+        from webhooks.tasks import deliver
+
+        endpoint = Endpoint.objects.create(
+            name="Newsroom", url="https://93.184.215.14/hooks", events=["record.approved"]
+        )
+        delivery = Delivery.objects.create(endpoint=endpoint, event="record.approved", body="{}")
+        deliver.enqueue(delivery.pk, 1)
 
     def kwargs_for(self, name: str) -> list:
         c = self.contradiction
