@@ -1,7 +1,7 @@
 """What a question's public page shows: its answers grouped by value, the conflicts between them, and the axis."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property
 
 from django.db.models import Q
@@ -126,37 +126,41 @@ class QuestionPage:
 
 
 def disputed_facts(*, actor=None, source=None, year=None, limit: int | None = None) -> list[Question]:
-    """Questions whose public answers conflict, newest conflict first, each with its values; filtered like the list."""
+    """Questions whose public answers conflict, newest conflict first, each with its values; filtered like the list.
+
+    One query, however many there are: the public answers of the chosen questions, each with its question.
+    """
     questions = Question.objects.contradictions()
     answers = Answer.objects.public()
     if actor is not None:
-        answers = answers.filter(Q(claim__claimant=actor) | Q(claim__reported_by=actor))
+        questions = questions.filter(
+            pk__in=answers.filter(Q(claim__claimant=actor) | Q(claim__reported_by=actor)).values("question_id")
+        )
     if source is not None:
-        answers = answers.filter(claim__source=source)
+        questions = questions.filter(pk__in=answers.filter(claim__source=source).values("question_id"))
     if year is not None:
-        answers = answers.filter(claim__asserted_on__year=year)
-    if answers.query.where != Answer.objects.public().query.where:
-        questions = questions.filter(pk__in=answers.values("question_id"))
-    questions = list(questions[:limit] if limit else questions)
-    attach_values(questions)
-    return questions
-
-
-def attach_values(questions: list[Question]) -> None:
-    """Set ``values`` (the distinct values answered, in value order, with their colour) on each question, in one query."""
-    by_pk = {question.pk: question for question in questions}
-    for question in questions:
-        question.values = []
-    answers = (
-        Answer.objects.public()
-        .filter(question__in=by_pk)
+        questions = questions.filter(pk__in=answers.filter(claim__asserted_on__year=year).values("question_id"))
+    chosen = questions[:limit] if limit else questions
+    found: dict[int, Question] = {}
+    rows = (
+        answers.filter(question__in=chosen.values("pk"))
+        .select_related("question", "actor")
         .order_by("question_id", "date_low", "date_high", "number_low", "number_high", "actor__name", "yes_no")
-        .select_related("actor")
     )
-    for answer in answers:
-        question = answer.question = by_pk[answer.question_id]
+    for answer in rows:
+        question = found.setdefault(answer.question_id, answer.question)
+        answer.question = question
+        if not hasattr(question, "values"):
+            question.values = []
         if answer.value_display not in [display for display, _ in question.values]:
             question.values.append((answer.value_display, len(question.values) % answer_axis.GROUP_COLOURS))
+    # As contradictions() orders them: the latest to become one first, those with no date last.
+    earliest = datetime.min.replace(tzinfo=UTC)
+    return sorted(
+        found.values(),
+        key=lambda question: (question.became_contradiction_at or earliest, question.pk),
+        reverse=True,
+    )
 
 
 def answer_value_json(answer: Answer) -> dict:

@@ -33,7 +33,7 @@ class HomeTests(BaseTestCase):
         for n in range(3):
             self.build_contradiction(statement=f"Contradiction number {n}.")
 
-        with self.assertNumQueries(6):  # latest, their claimants, four counts
+        with self.assertNumQueries(8):  # latest, their claimants, disputed facts, five counts
             self.client.get(reverse("reader:home"))
 
 
@@ -70,7 +70,9 @@ class ContradictionPageTests(BaseTestCase):
 
     def test_query_count_does_not_grow_with_the_number_of_claims(self):
         proposition = self.build_contradiction()
-        with self.assertNumQueries(4):  # proposition, stances, source texts, related contradictions
+        with self.assertNumQueries(
+            5
+        ):  # proposition, stances, source texts, their captures (notices), related contradictions
             self.client.get(proposition.get_absolute_url())
         for quote in ("KABUL", "Its chief spokesman", "internal security issues"):
             claim = approve(make_claim(self.source, quote, self.taliban, self.analyst), self.reviewer)
@@ -82,5 +84,5 @@ class ContradictionPageTests(BaseTestCase):
             )
 
         cache.clear()  # the page is cached for anonymous readers; count a fresh rendering
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):
             self.client.get(proposition.get_absolute_url())

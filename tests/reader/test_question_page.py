@@ -148,7 +148,7 @@ class DisputedFactsListedTests(QuestionTestCase):
         self.assertIn("cannot all be true: May 2022 · June 2022.", content)
         self.assertNotIn("When did talks start?", content)  # its answers agree
         cache.clear()
-        with self.assertNumQueries(5):  # contradictions, disputed facts and their values, claims, changes
+        with self.assertNumQueries(4):  # contradictions, disputed facts with their values, claims, changes
             self.client.get(reverse("reader:feed"))
 
     def test_the_contradiction_list_counts_and_lists_them_filtered_like_the_rest(self):
@@ -194,10 +194,10 @@ class DisputedFactsListedTests(QuestionTestCase):
                 self.answer(question, self.june, "June 2022")
                 self.answer(question, self.may, "May 2022")
             cache.clear()
-            with self.assertNumQueries(8) as home:  # five counts, propositions, questions, their values
+            with self.assertNumQueries(7) as home:  # five counts, propositions, disputed facts with their values
                 self.client.get(reverse("reader:home"))
             cache.clear()
-            with self.assertNumQueries(6) as listed:  # filter choices, count, page (empty), facts, their values
+            with self.assertNumQueries(5) as listed:  # filter choices, count, page (empty), disputed facts
                 self.client.get(reverse("reader:contradictions"))
             counts.append((len(home.captured_queries), len(listed.captured_queries)))
         self.assertEqual(counts[0], counts[1])
