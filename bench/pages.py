@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from bench.corpus import (
     BENCH_ACTOR_SLUG,
     BENCH_CONTRADICTION_SLUG,
+    BENCH_QUESTION_SLUG,
     BENCH_SEARCH_TERM,
     BENCH_SOURCE_URL,
 )
@@ -42,12 +43,15 @@ PAGES = [
     Page("home", "public", "reader:home"),
     Page("contradictions", "public", "reader:contradictions"),
     Page("contradiction (40 claims)", "public", "reader:contradiction", lambda: [BENCH_CONTRADICTION_SLUG]),
+    Page("question (24 answers)", "public", "reader:question", lambda: [BENCH_QUESTION_SLUG]),
     Page("actor (500 claims)", "public", "reader:actor", lambda: [BENCH_ACTOR_SLUG]),
+    Page("changes of position", "public", "reader:changes"),
     Page("source", "public", "reader:source", bench_source_id),
     Page("feed", "public", "reader:feed"),
     Page("search", "search", "reader:search", query=f"q={BENCH_SEARCH_TERM}"),
     Page("desk home", "desk", "desk:home"),
     Page("board (40 claims)", "desk", "desk:board", lambda: [BENCH_CONTRADICTION_SLUG]),
+    Page("question board (24 answers)", "desk", "desk:question", lambda: [BENCH_QUESTION_SLUG]),
     Page("healthz (floor)", "floor", "healthz"),
     Page("static file", "static"),
 ]

@@ -28,10 +28,11 @@ from django.urls import reverse
 from bench.corpus import (
     BENCH_ACTOR_SLUG,
     BENCH_CONTRADICTION_SLUG,
+    BENCH_QUESTION_SLUG,
     BENCH_SEARCH_TERM,
     BENCH_SOURCE_URL,
 )
-from claims.models import Actor, Proposition, ReviewState
+from claims.models import Actor, Proposition, Question, ReviewState
 from reader.models import PositionChange
 from reader.views import CHANGES_PER_PAGE
 from sources.models import Source
@@ -42,6 +43,18 @@ SMALL_CORPUS, LARGE_CORPUS = 200, 2000
 CORPUS_ANALYST = "corpus-analyst-1"
 # A claimant of the fixed set with a handful of claims, all on the bench contradiction.
 FEW_CLAIMS_ACTOR = "bench-claimant-1"
+
+
+def smallest_question() -> str:
+    """A public question with the fewest public answers (at least one), other than the bench question."""
+    return (
+        Question.objects.public()
+        .filter(answers_count__gt=0)
+        .exclude(slug=BENCH_QUESTION_SLUG)
+        .order_by("answers_count", "pk")
+        .values_list("slug", flat=True)
+        .first()
+    )
 
 
 def smallest_contradiction() -> str:
@@ -115,7 +128,10 @@ PAGES = {
     "feed": Page("reader:feed"),
     # The search, then one query per kind found (propositions, claims and their stances, actors, sources).
     "search": Page("reader:search", few_query="q=forty+days", many_query=f"q={BENCH_SEARCH_TERM}", bound=6),
+    "question": Page("reader:question", lambda: [smallest_question()], lambda: [BENCH_QUESTION_SLUG]),
+    "question json": Page("reader:question_json", lambda: [smallest_question()], lambda: [BENCH_QUESTION_SLUG]),
     "desk home": Page("desk:home", analyst=True),
+    "question board": Page("desk:question", lambda: [smallest_question()], lambda: [BENCH_QUESTION_SLUG], analyst=True),
     "board": Page("desk:board", lambda: [smallest_contradiction()], lambda: [BENCH_CONTRADICTION_SLUG], analyst=True),
 }
 
@@ -198,6 +214,15 @@ class QueryCountTests(BaseTestCase):
     def test_search_queries_stay_within_one_per_kind(self):
         self.assert_constant("search")
 
+    def test_question_queries_do_not_grow(self):
+        self.assert_constant("question")
+
+    def test_question_json_queries_do_not_grow(self):
+        self.assert_constant("question json")
+
+    def test_question_board_queries_do_not_grow(self):
+        self.assert_constant("question board")
+
     def test_desk_home_queries_do_not_grow(self):
         self.assert_constant("desk home")
 
@@ -209,5 +234,7 @@ class QueryCountTests(BaseTestCase):
         self.assertLess(Actor.objects.get(slug=FEW_CLAIMS_ACTOR).claims.public().count(), 10)
         self.assertGreater(PositionChange.objects.public().count(), CHANGES_PER_PAGE)
         self.assertGreater(PositionChange.objects.filter(actor__slug=changed_actor(most=True)).count(), 3)
+        self.assertEqual(Question.objects.get(slug=BENCH_QUESTION_SLUG).answers_count, 24)
+        self.assertLess(Question.objects.get(slug=smallest_question()).answers_count, 7)
         proposition = Proposition.objects.get(slug=BENCH_CONTRADICTION_SLUG)
         self.assertEqual(proposition.supports_count + proposition.disputes_count + proposition.qualifies_count, 40)
