@@ -28,11 +28,15 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime
 
+# The development server, and beside it the task worker that delivers webhooks; the trap stops the
+# worker when the server stops, however it stops.
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py load_seeds
 	$(PY) manage.py create_demo_users
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop); the task worker delivers webhooks beside it"
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev chromium
