@@ -216,6 +216,24 @@ def contradiction_citation(proposition, stances, last_reviewed, *, url: str, acc
     )
 
 
+def question_citation(question, claimants, last_reviewed, *, url: str, accessed: date | None = None) -> Citation:
+    """A public question's page (a disputed fact); ``claimants`` are those of its public answers, in order."""
+    genre = "Disputed fact" if question.is_contradiction else "Question"
+    names = list(dict.fromkeys(_name(name) for name in claimants))
+    count = len(claimants)
+    return Citation(
+        key=f"claimtracker-question-{question.slug}",
+        genre=genre,
+        title=_name(question.text),
+        url=url,
+        issued=PartialDate.of(_as_date(last_reviewed)),
+        accessed=accessed,
+        note=f"{genre} in {SITE_NAME}: {count} answer{'' if count == 1 else 's'}.",
+        abstract=f"Answered by {'; '.join(names)}." if names else "",
+        language="en",
+    )
+
+
 # ---------------------------------------------------------------------------
 # Plain text
 

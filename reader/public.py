@@ -14,7 +14,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 
-from claims.models import Actor, Claim, Proposition, Question, ReviewState, Side, Stance
+from claims.models import Actor, Answer, Claim, Proposition, Question, ReviewState, Side, Stance
 from config.middleware import parse_id
 from reader.caching import cached_between_withdrawals, cached_for_scope
 from reader.notices import attach_notices
@@ -671,6 +671,16 @@ def citation_stances(proposition: Proposition) -> list[Stance]:
         .select_related("claim__claimant")
         .only("side", "reviewed_at", "claim__reviewed_at", "claim__claimant__name")
         .order_by(F("claim__asserted_on").asc(nulls_last=True), "claim__source_id", "claim__start", "pk")
+    )
+
+
+def citation_answers(question) -> list[tuple]:
+    """(reviewed at, claimant's name) of a question's public answers, in the order they were asserted."""
+    answers = Answer.objects.public().filter(question=question)
+    return list(
+        answers.order_by(F("claim__asserted_on").asc(nulls_last=True), "pk").values_list(
+            "reviewed_at", "claim__claimant__name"
+        )
     )
 
 

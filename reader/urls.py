@@ -33,6 +33,7 @@ urlpatterns = [
         name="contradiction_citation",
     ),
     path("claims/<int:pk>/cite.<citation_format:extension>", views.claim_citation, name="claim_citation"),
+    path("questions/<slug:slug>/cite.<citation_format:extension>", views.question_citation, name="question_citation"),
     path("embed/contradictions/<slug:slug>/", views.embed_contradiction, name="embed_contradiction"),
     path("oembed", views.oembed, name="oembed"),
     path("questions/<slug:slug>.json", views.question_data, name="question_json"),

@@ -364,6 +364,22 @@ def contradiction_citation(request, slug, extension):
 
 
 @require_safe
+def question_citation(request, slug, extension):
+    """A disputed fact's page as a BibTeX, RIS or CSL-JSON file, accessed today."""
+    question = get_object_or_404(Question.objects.public(), slug=slug)
+    answers = public.citation_answers(question)
+    reviewed = [at for at, _ in answers if at] + ([question.reviewed_at] if question.reviewed_at else [])
+    citation = citations.question_citation(
+        question,
+        [name for _, name in answers],
+        max(reviewed, default=None),
+        url=request.build_absolute_uri(question.get_absolute_url()),
+        accessed=timezone.localdate(),
+    )
+    return _citation_download([citation], extension, question.slug)
+
+
+@require_safe
 def claim_citation(request, pk, extension):
     """A public claim as a BibTeX, RIS or CSL-JSON file, accessed today."""
     claim = get_object_or_404(public.citation_claims(), pk=pk)

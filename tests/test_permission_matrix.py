@@ -103,6 +103,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "reader:capture_body": PUBLIC,
     "reader:contradiction_citation": PUBLIC,  # a BibTeX, RIS or CSL-JSON file
     "reader:claim_citation": PUBLIC,
+    "reader:question_citation": PUBLIC,
     "reader:embed_contradiction": PUBLIC,  # the card other sites may frame
     "reader:oembed": PUBLIC,  # asked about the contradiction page (url_for)
     "healthz": PUBLIC,
@@ -376,6 +377,7 @@ class PermissionMatrixTests(BaseTestCase):
             "reader:capture_body": [self.source.pk, self.capture.pk],
             "reader:contradiction_citation": [c.slug, "bib"],
             "reader:claim_citation": [self.public_claim.pk, "ris"],
+            "reader:question_citation": [self.public_question.slug, "json"],
             "reader:embed_contradiction": [c.slug],
             "desk:source": [self.source.pk],
             "desk:claim_new": [self.source.pk],

@@ -34,6 +34,14 @@ def cite_claim(context, claim, source=None):
 
 
 @register.inclusion_tag("reader/_cite.html", takes_context=True)
+def cite_question(context, question, answers, last_reviewed):
+    url = context["request"].build_absolute_uri(question.get_absolute_url())
+    claimants = [answer.claim.claimant.name for answer in answers]
+    citation = citations.question_citation(question, claimants, last_reviewed, url=url)
+    return _cite(citation, "reader:question_citation", [question.slug], "this question")
+
+
+@register.inclusion_tag("reader/_cite.html", takes_context=True)
 def cite_contradiction(context, proposition, stances, last_reviewed):
     url = context["request"].build_absolute_uri(proposition.get_absolute_url())
     citation = citations.contradiction_citation(proposition, stances, last_reviewed, url=url)

@@ -19,11 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-from claims.models import Actor, Claim, Proposition
+from claims.models import Actor, Answer, Claim, Proposition, Question
 from reader import citations
 from sources.dates import DatePrecision
 from sources.models import Source
-from tests.base import make_source
+from tests.base import approve, make_source
 from tests.reader.builders import ReaderTestCase
 
 PERSIAN = "طالبان می‌گویند از خاک افغانستان به «TTP» کمک نمی‌کنند؛ چرا؟"
@@ -477,3 +477,56 @@ class CiteOnPagesTest(ReaderTestCase):
 
         self.assertContains(response, "Proposition, Claim Tracker")
         self.assertEqual(Proposition.objects.get(pk=proposition.pk).supports_count, 0)
+
+
+class QuestionCitationTest(ReaderTestCase):
+    def setUp(self):
+        super().setUp()
+        self.question = approve(
+            Question.objects.create(text="When was the ceasefire agreed?", value_type="date", created_by=self.analyst),
+            self.reviewer,
+        )
+        for quote, claimant, value in (
+            ("the Taliban is providing shelter for TTP members", self.pakistan, "2022-06"),
+            ("they do not provide support to TTP’s operations", self.taliban, "2022-05"),
+        ):
+            claim = self.publish_claim(self.source, quote, claimant)
+            approve(
+                Answer.objects.create(question=self.question, claim=claim, value_text=value, created_by=self.analyst),
+                self.reviewer,
+            )
+        self.base = reverse("reader:question_citation", args=[self.question.slug, "bib"])[: -len("bib")]
+
+    def test_it_cites_the_page_with_who_answered(self):
+        entry = read_bibtex(self.get(self.base + "bib").content.decode())
+        record = read_ris(self.get(self.base + "ris").content.decode())
+        (item,) = json.loads(self.get(self.base + "json").content)
+
+        permalink = f"http://testserver{self.question.get_absolute_url()}"
+        self.assertEqual((entry["title"], entry["url"]), (self.question.text, permalink))
+        self.assertEqual(entry["abstract"], "Answered by Government of Pakistan; Afghan Taliban.")
+        self.assertEqual((record["title"], record["urls"]), (self.question.text, [permalink]))
+        check_csl_item(self, item)
+        self.assertEqual(item["note"], "Disputed fact in Claim Tracker: 2 answers.")
+
+    def test_the_question_page_offers_it(self):
+        response = self.get(self.question.get_absolute_url())
+
+        self.assertContains(response, self.base + "ris")
+        self.assertContains(response, f"“<bdi>{self.question.text}</bdi>” Disputed fact, Claim Tracker, last reviewed")
+
+    def test_it_is_404_unless_the_question_is_public(self):
+        self.question.return_to_draft(self.reviewer, reason="Rewording")
+
+        self.assertEqual(self.get(self.base + "json").status_code, 404)
+
+    def test_it_names_no_claimant_of_an_unpublished_answer(self):
+        hidden = Actor.objects.create(name="Hidden answerer", state="approved")
+        claim = self.publish_claim(self.source, "Its chief spokesman said", hidden)
+        Answer.objects.create(question=self.question, claim=claim, value_text="2022-07", created_by=self.analyst)
+
+        self.assertNotContains(self.get(self.base + "bib"), "Hidden")
+
+    def test_query_count_is_two(self):
+        with self.assertNumQueries(2):  # the question, its answers' claimants
+            self.get(self.base + "ris")
