@@ -2,8 +2,10 @@
 
 import re
 import time
+from pathlib import Path
 from unittest import mock
 
+from django.conf import settings
 from django.test import override_settings
 
 from tests.webhooks.base import SECRET, ReceiverTestCase
@@ -67,3 +69,27 @@ class SignatureTests(ReceiverTestCase):
         self.assertTrue(first.startswith("t=1700000000,"))
         self.assertLessEqual(abs(int(second.split(",")[0].removeprefix("t=")) - time.time()), 5)
         self.assertTrue(self.receiver.received[1].verified)
+
+
+def readme_verify():
+    """The verification snippet of the README's "Verifying a delivery", as a receiver would copy it."""
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    section = readme.split("### Verifying a delivery", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    return namespace["verify"]
+
+
+@override_settings(WEBHOOK_ALLOW_PRIVATE=True)
+class ReadmeSnippetTests(ReceiverTestCase):
+    def test_the_readme_snippet_verifies_a_delivery_and_refuses_a_changed_one(self):
+        verify = readme_verify()
+        attempt_delivery(self.delivery().pk, 1)
+        [received] = self.receiver.received
+        header = received.headers["x-webhook-signature"]
+
+        self.assertTrue(verify(SECRET, header, received.body))
+        self.assertFalse(verify(SECRET, header, received.body + b"\n"))
+        self.assertFalse(verify("another-secret-entirely", header, received.body))
+        self.assertFalse(verify(SECRET, "t=nonsense", received.body))
