@@ -19,6 +19,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from webhooks.sending import address_refusal
+
 # A delivery claimed by a worker longer ago than this was lost with its worker: "Retry now" may take it back.
 STUCK_AFTER = timedelta(minutes=2)
 
@@ -90,8 +92,6 @@ class Endpoint(models.Model):
 
     def clean(self):
         super().clean()
-        from webhooks.sending import address_refusal
-
         unknown = [event for event in self.events or [] if event not in Event.values]
         if unknown:
             raise ValidationError({"events": _("Unknown events: %(events)s.") % {"events": ", ".join(unknown)}})
@@ -159,7 +159,7 @@ class Delivery(models.Model):
 
     def retry_now(self) -> bool:
         """Queue the next attempt to run at once (it ignores the back-off); False if it cannot be retried now."""
-        from webhooks.tasks import deliver
+        from webhooks.tasks import deliver  # the task module imports this one
 
         with transaction.atomic():
             current = Delivery.objects.select_for_update().get(pk=self.pk)
@@ -193,7 +193,7 @@ class Delivery(models.Model):
         Returns None (and logs nothing) if the delivery was taken back meanwhile ("Retry now" on a lost worker).
         A retry is queued in the same transaction.
         """
-        from webhooks.tasks import deliver
+        from webhooks.tasks import deliver  # the task module imports this one
 
         with transaction.atomic():
             current = Delivery.objects.select_for_update().get(pk=self.pk)
