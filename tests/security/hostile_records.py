@@ -273,6 +273,7 @@ PAGES = [
     Page("contradiction", _each(lambda record: record.proposition.get_absolute_url())),
     Page("claimant", _each(lambda record: record.claimant.get_absolute_url())),
     Page("source", _each(lambda record: record.source.get_absolute_url())),
+    Page("embed", _each(lambda record: reverse("reader:embed_contradiction", args=[record.proposition.slug]))),
     Page("search", _query("reader:search", q=lambda record: record.joined)),
     Page("feed", lambda records: [reverse("reader:feed")], format="atom"),
     Page(
