@@ -132,7 +132,9 @@ def test_the_timeline_marks_sides_by_shape_and_links_to_claims(live_server, page
 
 def test_choosing_a_filter_updates_the_list_and_its_address(live_server, page, seeded):
     page.goto(live_server.url + "/contradictions/")
-    expect(page.locator(".contradiction-card")).to_have_count(6)
+    expect(page.locator(".contradiction-card:not(.contradiction-card--question)")).to_have_count(6)
+    expect(page.locator(".contradiction-card--question")).to_have_count(2)  # the seeds' two disputed dates
+    expect(page.get_by_role("heading", name="6 contradictions and 2 disputed facts")).to_be_visible()
 
     page.get_by_label("Actor", exact=True).fill("Zabihullah Mujahid")
     page.get_by_label("Actor", exact=True).press("Enter")
