@@ -6,9 +6,12 @@ from playwright.sync_api import expect
 def test_home_lists_the_seed_contradictions(live_server, page, seeded):
     page.goto(live_server.url + "/")
 
-    cards = page.locator(".contradiction-card")
+    cards = page.locator(".contradiction-card:not(.contradiction-card--question)")
     expect(cards).to_have_count(6)
     expect(page.get_by_role("link", name="The Afghan Taliban shelter and support the TTP.")).to_be_visible()
+    facts = page.locator(".contradiction-card--question")  # the seeds' two disputed dates
+    expect(facts).to_have_count(2)
+    expect(facts.get_by_role("link", name="When was the TTP–Pakistan ceasefire agreed?")).to_be_visible()
     assert page.csp_errors == []
 
 
