@@ -53,6 +53,8 @@ from sources.models import Capture, Source
 CONTRADICTIONS_PER_PAGE = 20
 CHANGES_PER_PAGE = 20
 LATEST_ON_HOME = 8
+# The latest disputed facts above the first page of contradictions (a large database has hundreds).
+FACTS_ON_LIST = 10
 RESULTS_PER_PAGE = 20
 
 
@@ -91,7 +93,8 @@ def _disputed_facts(form, number) -> list:
     if number not in (None, "", "1"):
         return []
     data = form.cleaned_data if form.is_valid() else {}
-    return disputed_facts(actor=data.get("actor"), source=data.get("source"), year=data.get("year"))
+    filters = {"actor": data.get("actor"), "source": data.get("source"), "year": data.get("year")}
+    return disputed_facts(**filters, limit=FACTS_ON_LIST)
 
 
 @require_safe
@@ -111,6 +114,7 @@ def contradiction_list(request):
         "form": form,
         "page": SimpleLazyObject(lambda: _contradictions_page(form, request.GET.get("page"))),
         "disputed_facts": SimpleLazyObject(lambda: _disputed_facts(form, request.GET.get("page"))),
+        "facts_on_list": FACTS_ON_LIST,
         "fragments": {
             "title": fragment_key("contradictions-title", address, generation),
             "page": fragment_key("contradictions", address, generation),

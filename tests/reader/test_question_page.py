@@ -236,3 +236,15 @@ class QuestionDataTests(QuestionTestCase):
         self.assertEqual([question["slug"] for question in questions], [self.ceasefire.slug])
         self.assertEqual(sorted(answer["value"] for answer in answers), ["June 2022", "May 2022"])
         self.assertEqual({answer["claim"] for answer in answers}, {self.june.pk, self.may.pk})
+
+    def test_the_list_shows_at_most_the_ten_latest_disputed_facts(self):
+        for number in range(11):
+            question = self.question(f"When did round {number} of the talks end?")
+            with self.captureOnCommitCallbacks(execute=True):
+                self.answer(question, self.june, "June 2022")
+                self.answer(question, self.may, "May 2022")
+        response = self.client.get(reverse("reader:contradictions"))
+        self.assertContains(response, "and the 10 latest disputed facts")
+        self.assertContains(response, "contradiction-card--question", count=10)
+        self.assertContains(response, "When did round 10 of the talks end?")  # the latest
+        self.assertNotContains(response, "When was the ceasefire agreed?")  # the oldest of twelve
