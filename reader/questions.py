@@ -184,9 +184,8 @@ def answer_value_json(answer: Answer) -> dict:
     return {"yes": answer.yes_no}
 
 
-def question_json(question: Question, page: QuestionPage, absolute) -> dict:
-    from reader.public_json import claim_json
-
+def question_record(question: Question, absolute) -> dict:
+    """What a question is, for its page's JSON and the public export alike."""
     return {
         "type": "question",
         "slug": question.slug,
@@ -197,6 +196,14 @@ def question_json(question: Question, page: QuestionPage, absolute) -> dict:
         "unit": question.unit or None,
         "tolerance_percent": question.tolerance_percent,
         "is_contradiction": question.is_contradiction,
+    }
+
+
+def question_json(question: Question, page: QuestionPage, absolute) -> dict:
+    from reader.public_json import claim_json
+
+    return {
+        **question_record(question, absolute),
         "values": [
             {
                 "value": group.display,

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from claims.models import Actor, Answer, Claim, Proposition, Question, Stance
 from reader.public_json import actor_json, claim_json, source_json
-from reader.questions import answer_value_json
+from reader.questions import answer_value_json, question_record
 from sources.models import Source
 
 
@@ -72,15 +72,7 @@ class Command(BaseCommand):
             Question.objects.public().prefetch_related("propositions").order_by("pk").iterator(chunk_size=500)
         ):
             yield {
-                "type": "question",
-                "slug": question.slug,
-                "question": question.text,
-                "description": question.description,
-                "url": absolute(question.get_absolute_url()),
-                "value_type": question.value_type,
-                "unit": question.unit or None,
-                "tolerance_percent": question.tolerance_percent,
-                "is_contradiction": question.is_contradiction,
+                **question_record(question, absolute),
                 "related_propositions": [
                     proposition.slug for proposition in question.propositions.all() if proposition.is_public
                 ],
