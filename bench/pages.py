@@ -6,6 +6,8 @@
   cache) and logged in (rendered every time, as for any uncached reader);
 - ``search``: like ``public``, with its own latency target;
 - ``desk``: the analysts' workspace, measured logged in as an analyst;
+- ``api``: an endpoint of the API at /api/v1/, measured anonymously, as a
+  script without a token reads it;
 - ``floor`` and ``static``: the references every page is compared with.
 
 A page whose URL name does not exist yet, or whose target record is not in
@@ -52,6 +54,8 @@ PAGES = [
     Page("desk home", "desk", "desk:home"),
     Page("board (40 claims)", "desk", "desk:board", lambda: [BENCH_CONTRADICTION_SLUG]),
     Page("question board (24 answers)", "desk", "desk:question", lambda: [BENCH_QUESTION_SLUG]),
+    Page("API list: contradictions", "api", "api:contradictions"),
+    Page("API detail: contradiction", "api", "api:contradiction", lambda: [BENCH_CONTRADICTION_SLUG]),
     Page("healthz (floor)", "floor", "healthz"),
     Page("static file", "static"),
 ]

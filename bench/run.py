@@ -15,7 +15,9 @@ Two legs (LEGS), each at both sizes:
   the run.
 
 Each leg serves the app under production settings, logs an analyst in through
-the login form, and measures each page in bench/pages.py with wrk. Prints one
+the login form, and measures each page in bench/pages.py with wrk (a page that
+answers any request of its run with HTTP 400 or above fails the run; the API's
+limit per address is raised out of wrk's reach, API_RATE_LIMIT). Prints one
 table with each page's requests per second, p50/p95/p99 latency and throughput
 relative to /healthz (the framework floor) on both legs side by side, checks the
 targets of the performance issue per leg, and writes everything as JSON to
@@ -73,6 +75,7 @@ VARIANTS = {
     "public": [ANONYMOUS, LOGGED_IN],
     "search": [ANONYMOUS, LOGGED_IN],
     "desk": [LOGGED_IN],
+    "api": [ANONYMOUS],
     "floor": [ANONYMOUS],
     "static": [ANONYMOUS],
 }
@@ -94,6 +97,10 @@ LEGS = {
     "sqlite": "SQLite, file cache, 1 instance",
     "postgres": "PostgreSQL + Redis, 2 instances",
 }
+# The API answers an address 429 after API_RATE_LIMIT_ANONYMOUS requests a window (120 a minute by
+# default), which wrk reaches within its first second: the servers the benchmark starts allow more
+# than it can send, so that the API rows measure answers, not refusals.
+API_RATE_LIMIT = 1_000_000_000
 # The documented grace (reader caching): a page may miss approvals this recent, never a withdrawal.
 GRACE_SECONDS = 5
 # What --compare switches off, one at a time, in the app's environment (see README, Configuration).
@@ -331,6 +338,7 @@ def production_env(database_path: Path, static_root: Path) -> dict:
         DJANGO_SECURE_COOKIES="off",
         DJANGO_SQLITE_PATH=str(database_path),
         DJANGO_STATIC_ROOT=str(static_root),
+        API_RATE_LIMIT_ANONYMOUS=str(API_RATE_LIMIT),
     )
 
 
@@ -516,6 +524,21 @@ def wanted(page: dict, options: Options) -> bool:
     return not options.pages or any(name in page["name"] for name in options.pages)
 
 
+def answered(page: dict, variant: str, run: dict) -> dict:
+    """``run``, or BenchError if wrk got any error status (400 or above, e.g. 429 from a rate limit).
+
+    Each page answered 200 before its run; a refusal during the run would make
+    its figures those of the refusals, which are fast.
+    """
+    refused = run["error_kinds"]["status_errors"]
+    if refused:
+        raise BenchError(
+            f"{page['name']} ({variant}): {refused:,} of {run['requests']:,} responses were not 200 "
+            "(HTTP 400 or above); its figures would measure the refusals."
+        )
+    return run
+
+
 def measure_one(
     base_urls: list[str], page: dict, variant: str, cookie: str, options: Options, label: str = "", *, warm: bool = True
 ) -> dict:
@@ -536,7 +559,7 @@ def measure_one(
             runs = {"threads": options.threads, "connections": options.connections, "cookie": session}
             if options.warmup and warm:
                 wrk_spread(base_urls, page["path"], seconds=options.warmup, **runs)
-            row.update(wrk_spread(base_urls, page["path"], seconds=options.duration, **runs))
+            row.update(answered(page, variant, wrk_spread(base_urls, page["path"], seconds=options.duration, **runs)))
     if "missing" in row:
         print(f"  {page['name']:<28} {variant:<10} missing: {row['missing']}  {label}")
     else:
