@@ -413,7 +413,7 @@ def _import_context(form, *, address=None, fetched=None, extraction=None, duplic
         "duplicate_by_address": duplicate is not None and duplicate.address_key in typed - {""},
         "fetched": fetched,
         "extraction": extraction,
-        "languages": LANGUAGE_SUGGESTIONS,
+        "language_suggestions": LANGUAGE_SUGGESTIONS,
     }
 
 

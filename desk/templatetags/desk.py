@@ -2,6 +2,7 @@
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import pgettext_lazy
 
 from claims.models import Actor, Answer, Claim, Proposition, Question, Side, Stance
 from sources.models import Source
@@ -13,6 +14,26 @@ register = template.Library()
 def kind(record) -> str:
     """ "claim", "stance" or "proposition"."""
     return record._meta.model_name
+
+
+# What a record is called in the desk's sentences ("Change to claim"), by its model name.
+KIND_LABELS = {
+    "claim": pgettext_lazy("record kind", "claim"),
+    "stance": pgettext_lazy("record kind", "stance"),
+    "proposition": pgettext_lazy("record kind", "proposition"),
+    "actor": pgettext_lazy("record kind", "actor"),
+    "source": pgettext_lazy("record kind", "source"),
+    "question": pgettext_lazy("record kind", "question"),
+    "answer": pgettext_lazy("record kind", "answer"),
+    "revision": pgettext_lazy("record kind", "revision"),
+}
+
+
+@register.filter
+def kind_label(record) -> str:
+    """What ``record`` is called, in the reader's language: "claim", "stance", …"""
+    name = record._meta.model_name
+    return str(KIND_LABELS.get(name, record._meta.verbose_name))
 
 
 @register.filter
