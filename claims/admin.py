@@ -44,6 +44,7 @@ from claims.models import (
 from claims.questions import Answer, Question
 from claims.review_queue import admin_url, confirm_rejection, report_outcome
 from claims.roles import is_reviewer
+from claims.translations import Translation
 from config.middleware import parse_id
 from sources.anchoring import AnchorError, anchor_quote
 from sources.text import BidiControlsStrippedMixin
@@ -758,6 +759,40 @@ class AnswerAdmin(ReviewableAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
+            claim = Claim.objects.select_related("source", "claimant__affiliation", "reported_by__affiliation").get(
+                pk=obj.claim_id
+            )
+            context.update(claim_context(claim))
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+@admin.register(Translation)
+class TranslationAdmin(ReviewableAdmin):
+    list_display = ("short_text", "language", "kind", "original_link", "review_state", "analyst", "submitted_at")
+    list_filter = ("state", "language", "kind", ("created_by", AnalystFilter), "submitted_at")
+    list_select_related = ("claim__claimant", "source", "created_by")
+    search_fields = ("text", "translator", "claim__quote", "claim__claimant__name", "source__title")
+    autocomplete_fields = ("claim", "source")
+    change_select_related = (*ReviewableAdmin.change_select_related, "claim__source", "source")
+    fieldsets = ((None, {"fields": ("claim", "source", "language", "text", "translator", "kind", "notes")}),)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        # A translation is of one quote into one language; translate another with a new translation.
+        return list(dict.fromkeys([*readonly, "claim", "source", "language"])) if obj is not None else readonly
+
+    @admin.display(description="translation", ordering="text")
+    def short_text(self, obj):
+        return Truncator(obj.text).chars(70)
+
+    @admin.display(description="of")
+    def original_link(self, obj):
+        if obj.claim_id:
+            return admin_link(obj.claim, f"{obj.claim.claimant}: “{Truncator(obj.claim.quote).chars(70)}”")
+        return admin_link(obj.source)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.claim_id:
             claim = Claim.objects.select_related("source", "claimant__affiliation", "reported_by__affiliation").get(
                 pk=obj.claim_id
             )

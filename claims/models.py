@@ -612,8 +612,9 @@ class Stance(Reviewable):
 # Dependencies first: a claim needs its source and actors approved, a stance its claim and proposition.
 # Questions and their answers live in their own module; they rest on the records above.
 from claims.questions import Answer, Question  # noqa: E402
+from claims.translations import Translation  # noqa: E402
 
-REVIEW_ORDER = (Source, Actor, Proposition, Question, Claim, Answer, Stance, Revision)
+REVIEW_ORDER = (Source, Actor, Proposition, Question, Claim, Answer, Stance, Translation, Revision)
 REVIEW_ACTIONS = ("submit", "approve", "reject", "return_to_draft")
 
 

@@ -532,7 +532,8 @@ class Revision(Reviewable):
         ContentType,
         on_delete=models.PROTECT,
         limit_choices_to=Q(
-            app_label="claims", model__in=["claim", "stance", "proposition", "actor", "question", "answer"]
+            app_label="claims",
+            model__in=["claim", "stance", "proposition", "actor", "question", "answer", "translation"],
         )
         | Q(app_label="sources", model="source"),
     )

@@ -54,12 +54,17 @@ QUEUE_RELATED = {
     "stance": ("created_by", "claim__claimant", "proposition"),
     "question": ("created_by",),
     "answer": ("created_by", "claim__claimant", "question"),
+    "translation": ("created_by", "claim__claimant", "claim__source", "source"),
     "revision": ("created_by", "content_type"),
 }
 
 
 # Source texts can be long and the queue shows only titles.
-QUEUE_DEFERRED = {"claim": ("source__text",), "source": ("text",)}
+QUEUE_DEFERRED = {
+    "claim": ("source__text",),
+    "source": ("text",),
+    "translation": ("claim__source__text", "source__text"),
+}
 
 
 def queue_queryset(kind: str, queryset=None):

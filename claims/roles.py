@@ -20,6 +20,7 @@ ANALYST_PERMISSIONS = [
     ("claims", "stance", ["add", "change", "view"]),
     ("claims", "question", ["add", "change", "view"]),
     ("claims", "answer", ["add", "change", "view"]),
+    ("claims", "translation", ["add", "change", "view"]),
     ("claims", "statechange", ["view"]),
     ("claims", "fieldchange", ["view"]),
     ("claims", "revision", ["view"]),
@@ -33,6 +34,7 @@ REVIEWER_PERMISSIONS = [
     ("claims", "stance", ["review"]),
     ("claims", "question", ["review"]),
     ("claims", "answer", ["review"]),
+    ("claims", "translation", ["review"]),
     ("claims", "revision", ["review"]),
 ]
 ROLE_PERMISSIONS = {ANALYSTS: ANALYST_PERMISSIONS, REVIEWERS: REVIEWER_PERMISSIONS}

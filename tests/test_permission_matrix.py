@@ -353,6 +353,18 @@ class PermissionMatrixTests(BaseTestCase):
         cls.draft_answer = Answer.objects.create(
             question=cls.draft_question, claim=cls.draft_claim, value_text="at least 30", created_by=cls.analyst
         )
+        # A translation of the public claim's quote (and a draft one), so their admin and desk pages show a record.
+        from claims.translations import Translation
+
+        cls.public_translation = approve(
+            Translation.record(
+                claim=cls.public_claim, language="ur", text="ترجمہ", translator="Desk", created_by=cls.analyst
+            ),
+            cls.reviewer,
+        )
+        cls.draft_translation = Translation.record(
+            claim=cls.draft_claim, language="ps", text="ژباړه", translator="Desk", created_by=cls.analyst
+        )
         # A webhook endpoint with a delivery and its queued task, so their admin pages show a record.
         from webhooks.models import Delivery, Endpoint
         from webhooks.tasks import deliver

@@ -104,7 +104,7 @@ class QueueContentTests(BaseTestCase):
             for n in range(first, last + 1):
                 claim = pending_claim(source, numbered_quote(n), self.pakistan, self.analyst)
                 pending_stance(claim, proposition, self.analyst)
-            with self.assertNumQueries(20) as context:
+            with self.assertNumQueries(22) as context:
                 self.client.get(QUEUE)
             counts.append(len(context.captured_queries))
         self.assertEqual(counts[0], counts[1])
@@ -221,5 +221,5 @@ class AdminIndexTests(BaseTestCase):
         self.client.get(reverse("admin:index"))
         for quote in QUOTES:
             pending_claim(self.source, quote, self.pakistan, self.analyst)
-            with self.assertNumQueries(13):  # user, roles, a pending count per kind (8), permissions (2), the log
+            with self.assertNumQueries(14):  # user, roles, a pending count per kind (9), permissions (2), the log
                 self.client.get(reverse("admin:index"))
