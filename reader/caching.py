@@ -38,9 +38,15 @@ generation never reuses a fragment of the old scope.
 The filters' suggestions, read from every claim, are kept between withdrawals
 for at most GRACE_SECONDS while approvals come in (``cached_between_withdrawals``).
 
-Only anonymous requests are served from or stored in the cache: a logged-in
-user sees their own navigation and CSRF token, and a page with a message is for
-one reader only. A request without a session cookie is anonymous without
+Pages are stored as anonymous readers get them. A logged-in reader gets the
+same page with their own account links (desk, review, log out with its CSRF
+token) in its *account slot*: the template marks where the slot starts and ends
+with a random mark drawn for each rendering for the cache, and the marks are
+removed right after it, leaving only their offsets, kept with the page; the
+reader's links (``base.html#account``) are rendered for each request and put
+between those offsets. Nothing is searched in a stored page, so no text a user
+wrote can move the slot. A page with a message is for one reader only and is
+rendered for them. A request without a session cookie is anonymous without
 looking further (no query). One with a session cookie is anonymous if the
 cookie names no session, or one that holds nothing (expired, forged, or a
 random value meant to get past the cache): the session is looked up (from the
@@ -58,10 +64,10 @@ be served to everyone): the policy of such a response has no nonce either, and
 public pages need none, because every script on them is a static file allowed
 by 'self'.
 
-Logged-in readers get the part of each public page that is the same for
-everyone from fragments kept per generation or scope (``fragment_key``, built by
-the views and rendered by the ``{% fragment %}`` tag), so their request renders
-little more than the header around it.
+When a page must be rendered, the part of it that is the same for everyone
+comes from fragments kept per generation or scope (``fragment_key``, built by
+the views and rendered by the ``{% fragment %}`` tag), so a new generation
+renders little more than what changed.
 
 The analysts' desk keeps fragments too, under a *desk generation*: a token
 that changes with every save or deletion of a claim, stance, proposition,
@@ -80,6 +86,7 @@ exactly as fresh as the shared copy; it saves reading and unpickling the page
 """
 
 import hashlib
+import secrets
 import threading
 import time
 import uuid
@@ -89,10 +96,12 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, QueryDict
+from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
@@ -122,6 +131,9 @@ class CachedPage:
     rendered_at: float  # when rendering started: the page shows data at least this recent
     generation: str  # the public data generation it was rendered under
     withdrawal: str  # the withdrawal token when rendering started
+    # Where the account slot (the "Log in" item of the navigation) lies in ``content``, as offsets of
+    # bytes: a logged-in reader gets the page with their own account links there. None: no slot.
+    account: tuple[int, int] | None = None
 
     @property
     def age(self) -> float:
@@ -405,9 +417,36 @@ def render_lock_key(page_key: str) -> str:
     return f"{page_key}:rendering"
 
 
+def account_slot_mark(request, edge: str) -> str:
+    """The mark at the ``edge`` ("start" or "end") of the account slot, in a page rendered for the cache only.
+
+    Each rendering for the cache draws a new random mark, so no text a user
+    wrote into a record can forge one; the marks are found and removed right
+    after that rendering, and only their offsets are kept (``_cut_account_slot``).
+    """
+    nonce = getattr(request, "_account_slot", None)
+    return f"<!--account-slot-{edge}:{nonce}-->" if nonce else ""
+
+
+def _cut_account_slot(content: bytes, request) -> tuple[bytes, tuple[int, int] | None]:
+    """``content`` without the slot's marks, and the slot's offsets (None unless each mark is there exactly once)."""
+    start, end = (account_slot_mark(request, edge).encode() for edge in ("start", "end"))
+    if content.count(start) != 1 or content.count(end) != 1 or content.index(start) > content.index(end):
+        return content.replace(start, b"").replace(end, b""), None
+    head, rest = content.split(start)
+    slot, tail = rest.split(end)
+    return head + slot + tail, (len(head), len(head) + len(slot))
+
+
 def _render_for_cache(view, request, args, kwargs, generation: str) -> tuple[HttpResponse, CachedPage | None]:
     withdrawal, started = withdrawal_token(), time.time()
-    response = view(request, *args, **kwargs)
+    request._account_slot = secrets.token_hex(16)
+    try:
+        response = view(request, *args, **kwargs)
+        if not response.streaming:
+            response.content, account = _cut_account_slot(response.content, request)
+    finally:
+        del request._account_slot
     storable = (
         response.status_code == 200
         and not response.streaming
@@ -417,7 +456,8 @@ def _render_for_cache(view, request, args, kwargs, generation: str) -> tuple[Htt
     if not storable:
         return response, None
     etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-    return response, CachedPage(response.content, response["Content-Type"], etag, started, generation, withdrawal)
+    page = CachedPage(response.content, response["Content-Type"], etag, started, generation, withdrawal, account)
+    return response, page
 
 
 def _servable_in_grace(page: CachedPage | None) -> bool:
@@ -441,7 +481,12 @@ def _fresh_or_stale(view, request, args, kwargs, key: str, generation: str, late
             cache.delete(lock_key)
 
 
-def _serve_cached(view, request, args, kwargs, vary: tuple[str, ...]):
+def _current_page(view, request, args, kwargs) -> tuple[HttpResponse, CachedPage | None]:
+    """This address's page for the current generation, from the cache or rendered, and a response that serves it.
+
+    The page is None when the rendering could not be kept (an error, a cookie
+    set); the response is then the view's own.
+    """
     request._csp_nonce = None  # see the module docstring
     key, generation = page_cache_key(request), public_generation()
     page = near_pages.get(key, generation)
@@ -450,11 +495,14 @@ def _serve_cached(view, request, args, kwargs, vary: tuple[str, ...]):
         if page is not None and page.generation == generation:
             near_pages.put(key, page)
     if page is not None and page.generation == generation:
-        response = HttpResponse(page.content, content_type=page.content_type)
-    else:
-        response, page = _fresh_or_stale(view, request, args, kwargs, key, generation, page)
-        if page is None:
-            return response
+        return HttpResponse(page.content, content_type=page.content_type), page
+    return _fresh_or_stale(view, request, args, kwargs, key, generation, page)
+
+
+def _serve_cached(view, request, args, kwargs, vary: tuple[str, ...]):
+    response, page = _current_page(view, request, args, kwargs)
+    if page is None:
+        return response
     response["ETag"] = page.etag
     response["Last-Modified"] = http_date(page.rendered_at)
     patch_cache_control(response, no_cache=True, public=True)
@@ -481,12 +529,44 @@ def cached_public_page(view=None, *, shared: bool = False, reads=()):
         if shared and _is_cacheable(request, shared=True):
             return _serve_cached(view, request, args, kwargs, ("HX-Request",))
         if not _is_cacheable(request):
-            response = view(request, *args, **kwargs)
+            response = _serve_with_account(view, request, args, kwargs) or view(request, *args, **kwargs)
             patch_vary_headers(response, ("Cookie",))
             return response
         return _serve_cached(view, request, args, kwargs, ("Cookie", "HX-Request"))
 
     return wrapper
+
+
+def _serve_with_account(view, request, args, kwargs) -> HttpResponse | None:
+    """The anonymous readers' page with this logged-in reader's account links in its slot; None if it has none.
+
+    The page is the one every anonymous reader gets (rendered as for one if it
+    must be), so a logged-in reader costs what an anonymous one does plus the
+    few links of the slot (``base.html#account``). Pages with a message for
+    this reader, and htmx requests (fragments have no slot), are rendered for
+    them as before.
+    """
+    if (
+        settings.DEBUG
+        or request.method not in ("GET", "HEAD")
+        or request.headers.get("HX-Request")
+        or "messages" in request.COOKIES
+        or request.session.get("_messages")
+    ):
+        return None
+    user = request.user
+    request.user = AnonymousUser()
+    try:
+        _, page = _current_page(view, request, args, kwargs)
+    finally:
+        request.user = user
+    if page is None or page.account is None:
+        return None
+    start, end = page.account
+    account = render_to_string("base.html#account", request=request).encode()
+    response = HttpResponse(page.content[:start] + account + page.content[end:], content_type=page.content_type)
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 def _reviewable_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from claims.roles import is_analyst, is_reviewer
+from reader.caching import account_slot_mark
 from reader.timeline import SIDE_SYMBOLS
 from sources.dates import iso_partial_date
 
@@ -53,3 +54,10 @@ def published_iso(source) -> str:
 def iso_datetime(value) -> str:
     """``value`` for <time datetime>, to the second: HTML allows at most three digits of a second's fraction."""
     return value.isoformat(timespec="seconds") if value else ""
+
+
+@register.simple_tag(takes_context=True)
+def account_slot(context, edge: str) -> str:
+    """Where the account links start or end, marked in a page rendered for the page cache only (see reader.caching)."""
+    request = context.get("request")
+    return mark_safe(account_slot_mark(request, edge)) if request is not None else ""  # noqa: S308 (a comment of hex digits)

@@ -68,8 +68,13 @@ class NavigationPerRoleTest(ReaderTestCase):
         response = self.client.get(self.url)
 
         self.assertContains(response, '<li><a href="/desk/">Desk</a></li>')
-        self.assertContains(response, 'hx-headers=\'{"X-CSRFToken": "')
         self.assertContains(response, 'name="csrfmiddlewaretoken"')
+
+    def test_the_desk_sends_the_csrf_token_with_every_htmx_request_and_public_pages_need_none(self):
+        self.client.login(username=self.analyst.username, password=PASSWORD)
+
+        self.assertContains(self.client.get(reverse("desk:home")), 'hx-headers=\'{"X-CSRFToken": "')
+        self.assertNotContains(self.client.get(self.url), "hx-headers")
 
     def test_reviewers_get_the_review_link_to_the_queue(self):
         self.client.login(username=self.reviewer.username, password=PASSWORD)
