@@ -1,29 +1,18 @@
 """Concurrent writers: stale edits are refused, and many simultaneous writes lose nothing.
 
-The threaded test runs against a real database file with the project's SQLite
-settings (WAL, IMMEDIATE transactions, busy timeout) in a separate process,
-since the in-memory test database cannot show file locking. When DATABASE_URL
-points at PostgreSQL the same writers run against the test database instead.
+The threaded test runs on a SQLite file in a separate process, or on the server
+database of DATABASE_URL (tests/concurrency.py).
 """
 
-import json
-import os
-import subprocess
-import sys
-import threading
-from pathlib import Path
-
-import pytest
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.test import SimpleTestCase, TransactionTestCase
 
 from claims.models import Actor, Proposition, ReviewState, StaleEdit, StateChange
 from tests.base import BaseTestCase
+from tests.concurrency import SERVER_DATABASES_ONLY, SQLITE_ONLY, all_at_once, in_a_sqlite_file
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 THREADS, WRITES = 8, 50
 
 
@@ -35,30 +24,17 @@ def run_writers(threads: int = THREADS, writes: int = WRITES) -> dict:
     """
     counter = Actor.objects.create(state="approved", name="Shared write counter")
     users = [User.objects.create_user(f"writer-{number}") for number in range(threads)]
-    errors: list[str] = []
-    start = threading.Barrier(threads)
 
     def write(number: int) -> None:
-        try:
-            start.wait()
-            for index in range(writes):
-                with transaction.atomic():
-                    proposition = Proposition.objects.create(
-                        statement=f"Writer {number} statement {index}", created_by=users[number]
-                    )
-                    Actor.objects.filter(pk=counter.pk).update(version=F("version") + 1)
-                proposition.submit(users[number])
-        except Exception as error:  # every failure is reported, none may be swallowed
-            errors.append(f"{type(error).__name__}: {error}")
-        finally:
-            connection.close()
+        for index in range(writes):
+            with transaction.atomic():
+                proposition = Proposition.objects.create(
+                    statement=f"Writer {number} statement {index}", created_by=users[number]
+                )
+                Actor.objects.filter(pk=counter.pk).update(version=F("version") + 1)
+            proposition.submit(users[number])
 
-    workers = [threading.Thread(target=write, args=(number,)) for number in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    close_old_connections()
+    errors = all_at_once(threads, write)
     return {
         "errors": errors,
         "propositions": Proposition.objects.filter(statement__startswith="Writer ").count(),
@@ -66,23 +42,6 @@ def run_writers(threads: int = THREADS, writes: int = WRITES) -> dict:
         "state_changes": StateChange.objects.filter(by__username__startswith="writer-").count(),
         "counter": Actor.objects.get(pk=counter.pk).version - 1,
     }
-
-
-WRITERS_ON_A_SQLITE_FILE = """
-import json, django
-django.setup()
-from django.core.management import call_command
-from django.db import connection
-call_command("migrate", verbosity=0)
-with connection.cursor() as cursor:
-    cursor.execute("PRAGMA journal_mode")
-    journal_mode = cursor.fetchone()[0]
-from tests.test_concurrency import run_writers
-result = run_writers()
-result["journal_mode"] = journal_mode
-result["transaction_mode"] = connection.transaction_mode
-print(json.dumps(result))
-"""
 
 
 def assert_nothing_lost(testcase, result: dict) -> None:
@@ -148,31 +107,15 @@ class StaleEditTests(BaseTestCase):
             loaded.save_edit(expected_version=1, fields=["statement"])
 
 
-@pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3", reason="SQLite only")
+@SQLITE_ONLY
 class SqliteFileWritersTests(SimpleTestCase):
     def test_eight_writers_on_a_sqlite_file_lose_nothing(self):
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as folder:
-            environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-            environment.update(DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SQLITE_PATH=f"{folder}/writers.sqlite3")
-            result = subprocess.run(  # noqa: S603 - our own interpreter and code
-                [sys.executable, "-c", WRITERS_ON_A_SQLITE_FILE],
-                cwd=BASE_DIR,
-                env=environment,
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
-
-        self.assertEqual(result.returncode, 0, result.stderr)
-        outcome = json.loads(result.stdout.strip().splitlines()[-1])
+        outcome = in_a_sqlite_file(self, "tests.test_concurrency.run_writers")
         self.assertEqual((outcome["journal_mode"], outcome["transaction_mode"]), ("wal", "IMMEDIATE"))
-        self.assertNotIn("database is locked", result.stderr)
         assert_nothing_lost(self, outcome)
 
 
-@pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3", reason="server databases")
+@SERVER_DATABASES_ONLY
 class ServerDatabaseWritersTests(TransactionTestCase):
     def test_eight_writers_lose_nothing(self):
         assert_nothing_lost(self, run_writers())

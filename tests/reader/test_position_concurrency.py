@@ -8,10 +8,9 @@ can show the race.
 """
 
 import datetime
-import threading
 from unittest import skipUnless
 
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.test import TransactionTestCase
 
 from claims.models import Actor, Proposition, Stance
@@ -19,6 +18,7 @@ from claims.roles import ANALYSTS, REVIEWERS
 from reader.models import PositionChange
 from sources.dates import DatePrecision
 from tests.base import approve, make_claim, make_source, make_user
+from tests.concurrency import all_at_once
 
 ROUNDS = 5
 
@@ -59,28 +59,8 @@ class ConcurrentApprovalsTest(TransactionTestCase):
 
     def approve_at_once(self, stances: list[Stance]) -> list[str]:
         """Each stance approved by its own reviewer in its own thread, both starting together; the errors raised."""
-        start, errors = threading.Barrier(len(stances)), []
-
-        def review(stance_pk: int, reviewer) -> None:
-            try:
-                stance = Stance.objects.get(pk=stance_pk)
-                start.wait()
-                stance.approve(reviewer)
-            except Exception as error:  # every failure is reported, none may be swallowed
-                errors.append(f"{type(error).__name__}: {error}")
-            finally:
-                connection.close()
-
-        workers = [
-            threading.Thread(target=review, args=(stance.pk, reviewer))
-            for stance, reviewer in zip(stances, self.reviewers, strict=True)
-        ]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
-        close_old_connections()
-        return errors
+        loaded = [Stance.objects.get(pk=stance.pk) for stance in stances]
+        return all_at_once(len(loaded), lambda number: loaded[number].approve(self.reviewers[number]))
 
     def test_two_approvals_at_once_on_opposite_sides_find_the_change(self):
         for round_number in range(ROUNDS):

@@ -4,30 +4,22 @@ Each attempt reserves its place in the counters before the password is
 checked, so a burst of simultaneous requests cannot all pass the check that
 only the first few should pass. On SQLite this runs against a real database
 file with the project's settings (WAL, IMMEDIATE transactions) in a separate
-process, as tests/test_concurrency.py does, since the in-memory test database
-cannot show it; on PostgreSQL against the test database.
+process, since the in-memory test database cannot show it; on PostgreSQL
+against the test database (both through tests/concurrency.py).
 """
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
 import threading
-from pathlib import Path
 from unittest import mock
 
-import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_login_failed
-from django.db import close_old_connections, connection
 from django.test import RequestFactory, SimpleTestCase, TransactionTestCase
 from django.utils import timezone
 
 from accounts.forms import ThrottledAuthenticationForm
+from tests.concurrency import SERVER_DATABASES_ONLY, SQLITE_ONLY, all_at_once, in_a_sqlite_file
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
 GUESSES = 30
 
 
@@ -49,7 +41,6 @@ def run_guesses(guesses: int = GUESSES) -> dict:
     User.objects.create_user("parallel-victim", password="the right one")
     checked: dict[str, int] = {"sequential-victim": 0, "parallel-victim": 0}
     counting = threading.Lock()
-    errors: list[str] = []
 
     def count_check(sender, credentials, **kwargs):
         with counting:
@@ -61,38 +52,11 @@ def run_guesses(guesses: int = GUESSES) -> dict:
     try:
         for number in range(guesses):
             guess("sequential-victim", f"guess {number}", "192.0.2.1")
-
-        start = threading.Barrier(guesses)
-
-        def attempt(number: int) -> None:
-            try:
-                start.wait()
-                guess("parallel-victim", f"guess {number}", "192.0.2.2")
-            except Exception as error:  # every failure is reported, none may be swallowed
-                errors.append(f"{type(error).__name__}: {error}")
-            finally:
-                connection.close()
-
-        workers = [threading.Thread(target=attempt, args=(number,)) for number in range(guesses)]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join()
+        errors = all_at_once(guesses, lambda number: guess("parallel-victim", f"guess {number}", "192.0.2.2"))
     finally:
         clock.stop()
         user_login_failed.disconnect(dispatch_uid="count-password-checks")
-        close_old_connections()
     return {"errors": errors, "sequential": checked["sequential-victim"], "parallel": checked["parallel-victim"]}
-
-
-GUESSES_ON_A_SQLITE_FILE = """
-import json, django
-django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-from tests.security.test_login_throttle_concurrency import run_guesses
-print(json.dumps(run_guesses()))
-"""
 
 
 def assert_no_extra_checks(testcase, outcome: dict) -> None:
@@ -101,30 +65,16 @@ def assert_no_extra_checks(testcase, outcome: dict) -> None:
     testcase.assertLessEqual(outcome["parallel"], outcome["sequential"])
 
 
-@pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3", reason="SQLite only")
+@SQLITE_ONLY
 class SqliteFileParallelGuessesTests(SimpleTestCase):
     def test_parallel_guesses_get_no_more_checks_than_sequential_ones(self):
-        with tempfile.TemporaryDirectory() as folder:
-            environment = {
-                key: value
-                for key, value in os.environ.items()
-                if key != "DATABASE_URL" and not key.startswith("LOGIN_THROTTLE_")
-            }
-            environment.update(DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SQLITE_PATH=f"{folder}/guesses.sqlite3")
-            result = subprocess.run(  # noqa: S603 - our own interpreter and code
-                [sys.executable, "-c", GUESSES_ON_A_SQLITE_FILE],
-                cwd=BASE_DIR,
-                env=environment,
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
-
-        self.assertEqual(result.returncode, 0, result.stderr)
-        assert_no_extra_checks(self, json.loads(result.stdout.strip().splitlines()[-1]))
+        outcome = in_a_sqlite_file(
+            self, "tests.security.test_login_throttle_concurrency.run_guesses", without=("LOGIN_THROTTLE_",)
+        )
+        assert_no_extra_checks(self, outcome)
 
 
-@pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3", reason="server databases")
+@SERVER_DATABASES_ONLY
 class ServerDatabaseParallelGuessesTests(TransactionTestCase):
     def test_parallel_guesses_get_no_more_checks_than_sequential_ones(self):
         assert_no_extra_checks(self, run_guesses())
