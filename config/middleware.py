@@ -28,7 +28,9 @@ from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.http import QueryDict
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.http import parse_header_parameters
 
 from sources.text import text_codec
@@ -201,4 +203,22 @@ class RefuseUndecodableInputMiddleware:
         template = "400.html#message" if partial else "400.html"
         response = render(request, template, {"message": message}, status=400)
         response.refusal_message = message  # the API answers with it as problem details (api.middleware)
+        return response
+
+
+class LanguageFromPathMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, with the language read from the address alone.
+
+    With ``i18n_patterns(prefix_default_language=False)`` an address without a
+    language prefix is English whatever the Accept-Language header or a cookie
+    says (Django's own rule), and /ur/, /fa/, /ps/ name theirs. So no response
+    depends on Accept-Language, and none says ``Vary: Accept-Language``, which
+    Django adds to every unprefixed response: shared caches keep one copy of an
+    English page instead of one per browser language. Django's redirect of a
+    404 to the prefixed address applies only when the default language is
+    prefixed, which it is not here.
+    """
+
+    def process_response(self, request, response):
+        response.headers.setdefault("Content-Language", translation.get_language())
         return response

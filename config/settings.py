@@ -11,6 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config import languages
 from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the address alone: /ur/, /fa/, /ps/, and English unprefixed.
+    "config.middleware.LanguageFromPathMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -154,11 +157,11 @@ else:
 
 
 def code_release() -> str:
-    """A digest of the code and templates that render pages: a new release never reads the last one's fragments."""
+    """A digest of the code, templates and translations that render pages: a new release never reads the last one's fragments."""
     digest = hashlib.sha256()
-    for folder in ("templates", "config", "accounts", "claims", "reader", "desk", "search", "sources"):
+    for folder in ("templates", "config", "accounts", "claims", "reader", "desk", "search", "sources", "locale"):
         for path in sorted((BASE_DIR / folder).rglob("*")):
-            if path.suffix in (".py", ".html") and "migrations" not in path.parts:
+            if path.suffix in (".py", ".html", ".po") and "migrations" not in path.parts:
                 digest.update(path.relative_to(BASE_DIR).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -188,10 +191,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/desk/"
-LOGOUT_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "desk:home"  # in the language the analyst logged in with
+LOGOUT_REDIRECT_URL = "reader:home"
 
 LANGUAGE_CODE = "en"
+# The reader, the desk and logging in are served in these (config/urls.py); the admin and the API in English only.
+LANGUAGES = languages.LANGUAGES
+LANGUAGES_BIDI = languages.LANGUAGES_BIDI
+languages.complete_language_info()
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date and number formats for the languages Django has none for (Urdu, Pashto).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

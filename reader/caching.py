@@ -73,6 +73,13 @@ The analysts' desk keeps fragments too, under a *desk generation*: a token
 that changes with every save or deletion of a claim, stance, proposition,
 revision, actor or source, whatever its state (see ``desk_fragment_key``).
 
+Languages. Every page, fragment and value kept here is kept per language (the
+language of the request, from its address: /ur/, /fa/, /ps/ or none for
+English), so a page in one language never serves a fragment rendered in
+another, and each language's rendering of a page has an ETag of its own. An
+address without a prefix is always English (config.middleware), so no page
+depends on the Accept-Language header and none varies on it.
+
 With DEBUG on nothing is cached, so an edited template shows at once.
 
 Each cached page keeps an ETag (hash of the body) and Last-Modified (when it was
@@ -104,6 +111,7 @@ from django.http import HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.translation import get_language
 
 from claims.models import ReviewState
 from config.middleware import parse_id
@@ -202,8 +210,10 @@ def withdrawal_token() -> str:
 def _kept(key: str, compute, timeout: int):
     """``compute()``, kept under ``key`` for ``timeout`` seconds (a key that names its generation or scope).
 
-    A timeout of 0 keeps nothing.
+    A timeout of 0 keeps nothing. Values are kept per language: fragments hold translated text, and
+    addresses (/ur/…) differ by language.
     """
+    key = f"{get_language()}:{key}"
     value = cache.get(key) if timeout else None
     if value is None:
         value = compute()
@@ -409,7 +419,9 @@ def page_cache_key(request) -> str:
     # Pages hold absolute addresses (permanent links, og:url), so the scheme and host matter.
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"public-page:{variant}:{digest}"
+    # The address names the language too (/ur/…); the key says so as well, so that no rule for
+    # choosing a language could ever serve one language's page for another's.
+    return f"public-page:{get_language()}:{variant}:{digest}"
 
 
 def render_lock_key(page_key: str) -> str:
@@ -455,7 +467,7 @@ def _render_for_cache(view, request, args, kwargs, generation: str) -> tuple[Htt
     )
     if not storable:
         return response, None
-    etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+    etag = f'"{hashlib.sha256(get_language().encode() + b":" + response.content).hexdigest()[:32]}"'
     page = CachedPage(response.content, response["Content-Type"], etag, started, generation, withdrawal, account)
     return response, page
 
