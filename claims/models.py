@@ -459,6 +459,9 @@ class Claim(Reviewable):
     def after_state_change(self) -> None:
         for proposition in Proposition.objects.filter(stances__claim=self).distinct():
             proposition.refresh_public_counts()
+        # Its answers are public only while it is approved: the questions it answers are worked out again.
+        for question in Question.objects.filter(answers__claim=self).distinct():
+            question.refresh_public_state()
 
     def pages_added_to(self) -> set[tuple[str, int]]:
         """Approving a claim adds it to its actors' and source's pages, and to its propositions' through its stances."""

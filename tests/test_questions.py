@@ -161,6 +161,19 @@ class ConflictDetectionTests(QuestionTestCase):
         self.assertFalse(question.has_conflict)
         self.assertNotIn(question, Question.objects.contradictions())
 
+    def test_withdrawing_the_claim_of_an_answer_ends_the_conflict_and_approving_it_again_restores_it(self):
+        question = self.question()
+        self.answer(question, self.june, "June 2022")
+        self.answer(question, self.may, "May 2022")
+        self.may.return_to_draft(self.reviewer, reason="Misattributed.")
+        question.refresh_from_db()
+        self.assertEqual((question.has_conflict, question.answers_count), (False, 1))
+        self.assertNotIn(question, Question.objects.contradictions())
+        self.may.submit(self.analyst)
+        self.may.approve(self.reviewer)
+        question.refresh_from_db()
+        self.assertEqual((question.has_conflict, question.answers_count), (True, 2))
+
     def test_an_unapproved_question_is_never_a_contradiction(self):
         question = self.question()
         self.answer(question, self.june, "June 2022")
