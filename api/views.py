@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from api.forms import TokenForm
@@ -41,7 +42,7 @@ def tokens(request):
 def revoke(request, pk):
     token = ApiToken.objects.of(request.user).filter(pk=pk).first()
     if token is None:
-        raise Http404("There is no such token among yours.")
+        raise Http404(gettext("There is no such token among yours."))
     token.revoke()
-    messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
+    messages.success(request, gettext("Token “%(name)s” revoked: it no longer works.") % {"name": token.name})
     return redirect("tokens:list")

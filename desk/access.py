@@ -12,12 +12,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy
 from django_htmx.http import HttpResponseClientRedirect
 
 from claims.models import ReviewError
 from claims.roles import is_analyst
 
-NOT_AN_ANALYST = (
+NOT_AN_ANALYST = gettext_lazy(
     "The desk is for analysts and reviewers. Ask an administrator to add your account to the Analysts group."
 )
 
@@ -48,10 +49,10 @@ def analyst_required(view):
         try:
             return view(request, *args, **kwargs)
         except PermissionDenied as error:
-            return refusal(request, str(error) or "You may not do this here.", status=403)
+            return refusal(request, str(error) or gettext("You may not do this here."), status=403)
         except ReviewError as error:  # the record's state does not allow it now (someone else's draft, a race)
             return refusal(request, " ".join(error.messages), status=409)
         except Http404 as error:
-            return refusal(request, str(error) or "There is nothing at this address.", status=404)
+            return refusal(request, str(error) or gettext("There is nothing at this address."), status=404)
 
     return wrapped

@@ -25,8 +25,8 @@ from sources.text import BidiControlsStrippedMixin
 
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 LANGUAGE_SUGGESTIONS = [
-    ("en", "English"), ("fa", "Persian"), ("ps", "Pashto"), ("ur", "Urdu"), ("ar", "Arabic"),
-    ("tr", "Turkish"), ("de", "German"), ("fr", "French"), ("ru", "Russian"), ("zh", "Chinese"),
+    ("en", _("English")), ("fa", _("Persian")), ("ps", _("Pashto")), ("ur", _("Urdu")), ("ar", _("Arabic")),
+    ("tr", _("Turkish")), ("de", _("German")), ("fr", _("French")), ("ru", _("Russian")), ("zh", _("Chinese")),
 ]  # fmt: skip
 DATE_HELP = _("YYYY, YYYY-MM or YYYY-MM-DD; leave empty if unknown.")
 

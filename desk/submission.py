@@ -11,6 +11,7 @@ answer rests on its claim and its question the same way.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext, ngettext_lazy
 
 from claims.models import Actor, Answer, Claim, Proposition, Question, ReviewState, Stance
 from sources.models import Source
@@ -34,16 +35,16 @@ class Submitted:
 
     def __str__(self):
         counted = (
-            (self.claims, "claim"),
-            (self.stances, "stance"),
-            (self.answers, "answer"),
-            (self.propositions, "proposition"),
-            (self.questions, "question"),
-            (self.sources, "source"),
-            (self.actors, "actor"),
+            (self.claims, ngettext_lazy("%(count)s claim", "%(count)s claims", "count")),
+            (self.stances, ngettext_lazy("%(count)s stance", "%(count)s stances", "count")),
+            (self.answers, ngettext_lazy("%(count)s answer", "%(count)s answers", "count")),
+            (self.propositions, ngettext_lazy("%(count)s proposition", "%(count)s propositions", "count")),
+            (self.questions, ngettext_lazy("%(count)s question", "%(count)s questions", "count")),
+            (self.sources, ngettext_lazy("%(count)s source", "%(count)s sources", "count")),
+            (self.actors, ngettext_lazy("%(count)s actor", "%(count)s actors", "count")),
         )
-        parts = [f"{count} {noun}{'' if count == 1 else 's'}" for count, noun in counted if count]
-        return ", ".join(parts) or "nothing"
+        parts = [noun % {"count": count} for count, noun in counted if count]
+        return ", ".join(parts) or gettext("nothing")
 
 
 def own_drafts_under(claims, user) -> tuple[list[Source], list[Actor]]:

@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import push_url, reswap, retarget
 
@@ -82,6 +83,7 @@ from desk.submission import (
     submit_question_drafts,
     submit_source_drafts,
 )
+from desk.templatetags.desk import kind_label
 from reader.caching import cached_for_desk, desk_fragment_key
 from reader.questions import GroupConflict, ValueGroup, group_by_value, group_conflicts
 from sources.anchoring import AnchorError, anchor_quote
@@ -94,8 +96,8 @@ from sources.recheck import recheck_source
 # Records per list on desk home (each list links to all of them) and per page of a whole list.
 HOME_LIST_LIMIT = 10
 SECTION_PAGE_ROWS = 50
-STALE_MESSAGE = (
-    "Someone else saved this {what} while you were editing it. Their version is shown below; your text is kept "
+STALE_MESSAGE = gettext_lazy(
+    "Someone else saved this %(what)s while you were editing it. Their version is shown below; your text is kept "
     "in the form. Save again to replace their version with yours, or cancel to keep theirs."
 )
 
@@ -104,17 +106,21 @@ STALE_MESSAGE = (
 
 # How the desk reads each kind of record (what its pages show with it), and what a 404 says.
 RECORDS = {
-    Source: (Source.objects.all(), "There is no such source; it may never have been imported."),
-    Claim: (Claim.objects.select_related("source", "claimant", "reported_by"), "There is no such claim."),
+    Source: (Source.objects.all(), gettext_lazy("There is no such source; it may never have been imported.")),
+    Claim: (Claim.objects.select_related("source", "claimant", "reported_by"), gettext_lazy("There is no such claim.")),
     Stance: (
         Stance.objects.select_related("proposition", "claim__source", "claim__claimant", "claim__reported_by"),
-        "There is no such stance.",
+        gettext_lazy("There is no such stance."),
     ),
-    Proposition: (Proposition.objects.all(), "There is no such proposition."),
-    Actor: (Actor.objects.select_related("affiliation", "created_by"), "There is no such actor."),
+    Proposition: (Proposition.objects.all(), gettext_lazy("There is no such proposition.")),
+    Actor: (Actor.objects.select_related("affiliation", "created_by"), gettext_lazy("There is no such actor.")),
 }
-REMOVED_FROM_BOARD = "This claim was removed from the board. Add it again from the board's search to work on it."
-READ_ONLY_WHILE_PENDING = "This {what} is pending review: it stays read-only until a reviewer approves or rejects it."
+REMOVED_FROM_BOARD = gettext_lazy(
+    "This claim was removed from the board. Add it again from the board's search to work on it."
+)
+READ_ONLY_WHILE_PENDING = gettext_lazy(
+    "This %(what)s is pending review: it stays read-only until a reviewer approves or rejects it."
+)
 
 
 def _get(request, model, *, for_edit: bool = False, for_revision: bool = False, **lookup):
@@ -138,7 +144,7 @@ def _get(request, model, *, for_edit: bool = False, for_revision: bool = False, 
 
 
 def _what(record) -> str:
-    return str(record._meta.verbose_name)
+    return kind_label(record)
 
 
 def _check_editable(record, user) -> None:
@@ -147,19 +153,23 @@ def _check_editable(record, user) -> None:
     if not record.is_editable:
         if record.state == ReviewState.APPROVED:
             raise PermissionDenied(
-                f"This {what} is approved and public, so it is not edited in place: "
-                f"use “Propose a change” and a reviewer will check your change."
+                gettext(
+                    "This %(what)s is approved and public, so it is not edited in place: "
+                    "use “Propose a change” and a reviewer will check your change."
+                )
+                % {"what": what}
             )
-        raise PermissionDenied(READ_ONLY_WHILE_PENDING.format(what=what))
+        raise PermissionDenied(READ_ONLY_WHILE_PENDING % {"what": what})
     record.check_author(user)
 
 
 def _not_revisable(record) -> PermissionDenied:
     if record.is_editable:
         return PermissionDenied(
-            f"This {_what(record)} is {record.get_state_display().lower()}: edit it directly instead."
+            gettext("This %(what)s is %(state)s: edit it directly instead.")
+            % {"what": _what(record), "state": record.get_state_display().lower()}
         )
-    return PermissionDenied(READ_ONLY_WHILE_PENDING.format(what=_what(record)))
+    return PermissionDenied(READ_ONLY_WHILE_PENDING % {"what": _what(record)})
 
 
 # ---------------------------------------------------------------------------
@@ -197,9 +207,9 @@ class DeskSection:
 
 # The lists of desk home, each also shown whole at ?show=<name>.
 SECTIONS = {
-    "rejected": (ReviewState.REJECTED, "Sent back to you"),
-    "drafts": (ReviewState.DRAFT, "Your drafts"),
-    "pending": (ReviewState.PENDING, "Waiting for review"),
+    "rejected": (ReviewState.REJECTED, gettext_lazy("Sent back to you")),
+    "drafts": (ReviewState.DRAFT, gettext_lazy("Your drafts")),
+    "pending": (ReviewState.PENDING, gettext_lazy("Waiting for review")),
 }
 
 
@@ -297,9 +307,9 @@ def home(request):
     """
     show = request.GET.get("show")
     if show is not None and show not in SECTIONS:
-        raise Http404("There is no such list on the desk: choose drafts, pending or rejected.")
+        raise Http404(gettext("There is no such list on the desk: choose drafts, pending or rejected."))
     context = {
-        "fragment": desk_fragment_key("home", request.user.pk, request.get_full_path()),
+        "fragment": desk_fragment_key("home", request.user.pk, get_language(), request.get_full_path()),
     }
     if show:
         state, heading = SECTIONS[show]
@@ -347,7 +357,7 @@ def source_import(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, "Source imported. Select a passage in its text to record a claim.")
+                messages.success(request, gettext("Source imported. Select a passage in its text to record a claim."))
                 return redirect("desk:source", source.pk)
         status = 409 if form.duplicate else 422
         return render(request, "desk/import.html", _import_context(form, fetched=form.fetched), status=status)
@@ -499,7 +509,7 @@ def claim_new(request, pk):
         except (ValidationError, AnchorError) as error:
             form.add_error(None, error if isinstance(error, ValidationError) else str(error))
         else:
-            message = f"Claim by {claim.claimant.name} recorded as a draft."
+            message = gettext("Claim by %(claimant)s recorded as a draft.") % {"claimant": claim.claimant.name}
             return _after_claim_saved(request, source, message, claim=claim)
     return _render(request, CLAIM_PANEL, _source_context(request, source, form=form), status=422)
 
@@ -548,18 +558,18 @@ def claim_edit(request, pk):
             form = ClaimEditForm({**request.POST.dict(), "version": current.version}, source=source)
             form.is_valid()
             context = _source_context(request, source, form=form, editing=claim, stale=current)
-            context["stale_message"] = STALE_MESSAGE.format(what="claim")
+            context["stale_message"] = STALE_MESSAGE % {"what": kind_label(claim)}
             return _render(request, CLAIM_PANEL, context, status=409)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _after_claim_saved(request, source, "Claim saved.")
+            return _after_claim_saved(request, source, gettext("Claim saved."))
     return _render(request, CLAIM_PANEL, _source_context(request, source, form=form, editing=claim), status=422)
 
 
 def _submitted(request, done, *, fallback: str):
     if not is_partial_request(request):
-        messages.success(request, f"Sent to review: {done}.")
+        messages.success(request, gettext("Sent to review: %(records)s.") % {"records": done})
         return redirect(fallback)
     return None
 
@@ -575,7 +585,9 @@ def claim_submit(request, pk):
     redirect_to = reverse("desk:source", args=[claim.source_id])
     if response := _submitted(request, done, fallback=redirect_to):
         return response
-    context = _source_context(request, claim.source, list_message=f"Sent to review: {done}.")
+    context = _source_context(
+        request, claim.source, list_message=gettext("Sent to review: %(records)s.") % {"records": done}
+    )
     return render(request, "desk/source.html#claims-changed", context)
 
 
@@ -584,11 +596,11 @@ def claim_submit(request, pk):
 def source_submit(request, pk):
     source = _get(request, Source, pk=pk)
     if not any(source_drafts(source, request.user)):
-        raise PermissionDenied("You have no drafts in this source to send to review.")
+        raise PermissionDenied(gettext("You have no drafts in this source to send to review."))
     done = submit_source_drafts(source, request.user)
     if response := _submitted(request, done, fallback=reverse("desk:source", args=[source.pk])):
         return response
-    context = _source_context(request, source, list_message=f"Sent to review: {done}.")
+    context = _source_context(request, source, list_message=gettext("Sent to review: %(records)s.") % {"records": done})
     return render(request, "desk/source.html#claims-changed", context)
 
 
@@ -601,7 +613,7 @@ def source_submit(request, pk):
 def actor_suggestions(request):
     field = request.GET.get("field", "claimant")
     if field not in ("claimant", "reported_by", "affiliation"):
-        raise Http404("Suggestions are for the claimant, reported-by and affiliation fields.")
+        raise Http404(gettext("Suggestions are for the claimant, reported-by and affiliation fields."))
     # Stored text never holds NUL, and PostgreSQL refuses it in a query.
     term = request.GET.get(field, "").replace("\x00", "").strip()
     actors = Actor.objects.matching(term).select_related("affiliation")[:8] if len(term) >= 2 else []
@@ -614,7 +626,7 @@ def actor_suggestions(request):
 def proposition_suggestions(request):
     field = request.GET.get("field", "proposition")
     if field not in ("proposition", "statement", "related"):
-        raise Http404("Suggestions are for proposition fields.")
+        raise Http404(gettext("Suggestions are for proposition fields."))
     term = request.GET.get(field, "").replace("\x00", "").strip()  # see actor_suggestions
     if field == "related":  # a question's related propositions, one per line: the line being typed
         term = term.splitlines()[-1].strip() if term else ""
@@ -655,7 +667,7 @@ def proposition_new(request):
     if request.method == "POST":
         if form.is_valid():
             proposition = Proposition.objects.create(**form.cleaned_data, created_by=request.user)
-            messages.success(request, "Proposition created as a draft. Add claims to its board.")
+            messages.success(request, gettext("Proposition created as a draft. Add claims to its board."))
             return redirect("desk:board", proposition.slug)
         return render(request, "desk/proposition_form.html", {"form": form}, status=422)
     return render(request, "desk/proposition_form.html", {"form": form})
@@ -700,6 +712,7 @@ def _board_columns_html(request, proposition: Proposition, columns) -> SafeStrin
         proposition.pk,
         request.user.pk,
         secret,
+        get_language(),
         compute=lambda: render_to_string("desk/board.html#columns", context),
     )
     return mark_safe(html)  # noqa: S308 - rendered with autoescape
@@ -755,10 +768,10 @@ def proposition_edit(request, slug):
             )
             form.is_valid()
             context = {"proposition": proposition, "form": form, "stale": stale.current}
-            context["stale_message"] = STALE_MESSAGE.format(what="proposition")
+            context["stale_message"] = STALE_MESSAGE % {"what": kind_label(proposition)}
             return _render(request, PROPOSITION_FORM, context, status=409)
         if not is_partial_request(request):
-            messages.success(request, "Proposition saved.")
+            messages.success(request, gettext("Proposition saved."))
             return redirect("desk:board", proposition.slug)
         return render(request, "desk/board.html#header", _board_context(request, proposition))
     return _render(request, PROPOSITION_FORM, {"proposition": proposition, "form": form}, status=422)
@@ -771,7 +784,7 @@ def proposition_submit(request, slug):
     proposition.submit(request.user)
     if response := _submitted(request, "1 proposition", fallback=reverse("desk:board", args=[slug])):
         return response
-    context = _board_context(request, proposition, header_message="Proposition sent to review.")
+    context = _board_context(request, proposition, header_message=gettext("Proposition sent to review."))
     return render(request, "desk/board.html#header", context)
 
 
@@ -780,12 +793,14 @@ def proposition_submit(request, slug):
 def board_submit(request, slug):
     proposition = _get(request, Proposition, slug=slug)
     if not any(board_drafts(proposition, request.user)):
-        raise PermissionDenied("You have no drafts on this board to send to review.")
+        raise PermissionDenied(gettext("You have no drafts on this board to send to review."))
     done = submit_board_drafts(proposition, request.user)
     if response := _submitted(request, done, fallback=reverse("desk:board", args=[slug])):
         return response
     proposition.refresh_from_db()
-    context = _board_context(request, proposition, header_message=f"Sent to review: {done}.")
+    context = _board_context(
+        request, proposition, header_message=gettext("Sent to review: %(records)s.") % {"records": done}
+    )
     return render(request, "desk/board.html#board-body", context)
 
 
@@ -820,7 +835,7 @@ def stance_add(request, slug):
     form = StanceAddForm(request.POST, proposition=proposition)
     if not form.is_valid():
         if "claim" in form.errors:
-            raise Http404("There is no such claim; it may have been removed.")
+            raise Http404(gettext("There is no such claim; it may have been removed."))
         message = " ".join(error for errors in form.errors.values() for error in errors)
         return refusal(request, message, status=409 if form.non_field_errors() else 422)
     claim, side = form.cleaned_data["claim"], form.cleaned_data["side"]
@@ -832,7 +847,7 @@ def stance_add(request, slug):
         stance = Stance.objects.create(claim=claim, proposition=proposition, side=side, created_by=request.user)
     stance = _get(request, Stance, pk=stance.pk)
     label = stance.get_side_display()
-    message = f"Claim added to “{label}”."
+    message = gettext("Claim added to “%(side)s”.") % {"side": label}
     return _stance_changed(request, stance, "stance-added", message, drafts_changed=True, label=label)
 
 
@@ -858,20 +873,24 @@ def stance_move(request, pk):
     except StaleEdit:
         return _stale_stance(request, stance)
     label = stance.get_side_display()
-    return _stance_changed(request, stance, "stance-moved", f"Claim moved to “{label}”.")
+    return _stance_changed(request, stance, "stance-moved", gettext("Claim moved to “%(side)s”.") % {"side": label})
 
 
 def _malformed_board_post(request, form):
     """A move or removal whose values no board sends (tampered or truncated): refused, nothing changed."""
     if "side" in form.errors:
-        message = "Choose one of the three columns (supports, disputes, qualifies) to move the claim to."
+        message = gettext("Choose one of the three columns (supports, disputes, qualifies) to move the claim to.")
     else:
-        message = "The board sent this without a valid version number, so nothing was changed. Reload the board."
+        message = gettext(
+            "The board sent this without a valid version number, so nothing was changed. Reload the board."
+        )
     return refusal(request, message, status=422)
 
 
 def _stale_stance(request, stance):
-    message = "Someone else changed this stance since you loaded the board; it is shown as it is now. Try again."
+    message = gettext(
+        "Someone else changed this stance since you loaded the board; it is shown as it is now. Try again."
+    )
     if not is_partial_request(request):
         messages.error(request, message)
         return render(request, "desk/board.html", _board_context(request, stance.proposition), status=409)
@@ -885,7 +904,7 @@ def _stale_stance(request, stance):
 def stance_remove(request, pk):
     stance = _get(request, Stance, pk=pk)
     if stance.state != ReviewState.DRAFT:
-        raise PermissionDenied("Only draft stances can be removed; what went to review stays on the board.")
+        raise PermissionDenied(gettext("Only draft stances can be removed; what went to review stays on the board."))
     _check_editable(stance, request.user)
     form = StanceRemoveForm(request.POST)
     if not form.is_valid():
@@ -895,7 +914,7 @@ def stance_remove(request, pk):
     proposition = stance.proposition
     stance.remove(request.user)
     if not is_partial_request(request):
-        messages.success(request, "Claim removed from the board.")
+        messages.success(request, gettext("Claim removed from the board."))
         return redirect("desk:board", proposition.slug)
     context = {"proposition": proposition, "counts": _side_counts(proposition)}
     context["my_drafts"] = _my_draft_count(proposition, request.user)
@@ -921,9 +940,9 @@ def stance_edit(request, pk):
             form = StanceEditForm({**request.POST.dict(), **versions}, stance=current, user=request.user)
             form.is_valid()
             context = _stance_form_context(current, form, stale=current)
-            context["stale_message"] = STALE_MESSAGE.format(what="stance")
+            context["stale_message"] = STALE_MESSAGE % {"what": kind_label(stance)}
             return _render(request, STANCE_FORM, context, status=409)
-        return _stance_changed(request, _get(request, Stance, pk=pk), "stance-card", "Saved.")
+        return _stance_changed(request, _get(request, Stance, pk=pk), "stance-card", gettext("Saved."))
     return _render(request, STANCE_FORM, _stance_form_context(stance, form), status=422)
 
 
@@ -937,13 +956,15 @@ def stance_submit(request, pk):
     stance = _get(request, Stance, pk=pk, for_edit=True)
     stance.submit(request.user)
     stance = _get(request, Stance, pk=pk)
-    return _stance_changed(request, stance, "stance-updated", "Stance sent to review.", drafts_changed=True)
+    return _stance_changed(request, stance, "stance-updated", gettext("Stance sent to review."), drafts_changed=True)
 
 
 # ---------------------------------------------------------------------------
 # Proposing changes to approved records (revisions, approved by a reviewer)
 
-REVISION_SENT = "Change sent to review. Readers keep seeing the approved version until a reviewer approves it."
+REVISION_SENT = gettext_lazy(
+    "Change sent to review. Readers keep seeing the approved version until a reviewer approves it."
+)
 
 
 # The form that proposes a change to each kind of record (``for_record`` builds it).
@@ -982,7 +1003,7 @@ def revise(request, model, **lookup):
             form = form_class.for_record(record, {**request.POST.dict(), "version": stale.current.version})
             form.is_valid()
             context = _revision_context(stale.current, form, stale=stale.current)
-            context["stale_message"] = STALE_MESSAGE.format(what=_what(record))
+            context["stale_message"] = STALE_MESSAGE % {"what": _what(record)}
             return _render(request, REVISION_PANEL, context, status=409)
         except ValidationError as error:
             fields = getattr(error, "error_dict", {})
@@ -1038,7 +1059,7 @@ def _revision_place(record) -> dict:
 def _revision_context(record, form, *, proposed=None, **extra) -> dict:
     return {
         "record": record,
-        "what": record._meta.verbose_name,
+        "what": _what(record),
         "form": form,
         "proposed": proposed,
         "pending": None if proposed else record.pending_revision(),
@@ -1067,7 +1088,9 @@ def actor_new(request):
     if request.method == "POST":
         if form.is_valid():
             actor = Actor.objects.create(**form.values(), created_by=request.user)
-            messages.success(request, "Actor created as a draft. Send it to review when its description is ready.")
+            messages.success(
+                request, gettext("Actor created as a draft. Send it to review when its description is ready.")
+            )
             return redirect("desk:actor", actor.slug)
         return render(request, "desk/actor.html", {"form": form}, status=422)
     return render(request, "desk/actor.html", {"form": form})
@@ -1094,7 +1117,7 @@ def actor(request, slug):
             for name, value in form.values().items():
                 setattr(actor, name, value)
             actor.save_edit(expected_version=form.cleaned_data["version"], fields=list(form.values()), by=request.user)
-            message = "Actor saved."
+            message = gettext("Actor saved.")
         else:
             actor.propose_revision(
                 request.user,
@@ -1108,7 +1131,7 @@ def actor(request, slug):
         form.is_valid()
         current = _get(request, Actor, slug=slug)
         context = _actor_context(request, current, form, pending=pending, stale=stale.current)
-        context["stale_message"] = STALE_MESSAGE.format(what="actor")
+        context["stale_message"] = STALE_MESSAGE % {"what": kind_label(actor)}
         return render(request, "desk/actor.html", context, status=409)
     except ValidationError as error:
         form.add_error(None, " ".join(error.messages))
@@ -1140,7 +1163,9 @@ def actor_submit(request, slug):
         if body is not None and body.is_editable and body.created_by_id == request.user.pk:
             body.submit(request.user)
         actor.submit(request.user)
-    messages.success(request, "Actor sent to review. Readers see it once a reviewer approves it and one of its claims.")
+    messages.success(
+        request, gettext("Actor sent to review. Readers see it once a reviewer approves it and one of its claims.")
+    )
     return redirect("desk:actor", actor.slug)
 
 
@@ -1174,24 +1199,26 @@ def source_recheck(request, pk):
     """Fetch the source's address again now and compare every claim's quote with the page (sources.recheck)."""
     source = _get(request, Source, pk=pk)
     if not source.url:
-        return refusal(request, "This source has no address, so there is no page to re-check.", status=409)
+        return refusal(request, gettext("This source has no address, so there is no page to re-check."), status=409)
     recheck = recheck_source(source, user=request.user)
     if recheck.capture.succeeded:
-        messages.success(request, f"Re-checked. {recheck.summary()}")
+        messages.success(request, gettext("Re-checked. %(summary)s") % {"summary": recheck.summary()})
     else:
-        messages.error(request, f"The page could not be re-checked. {recheck.capture.problem}")
+        messages.error(
+            request, gettext("The page could not be re-checked. %(problem)s") % {"problem": recheck.capture.problem}
+        )
     return redirect(reverse("desk:source", args=[source.pk]) + "#captures")
 
 
 # ---------------------------------------------------------------------------
 # Questions and answers: disputed facts, each answer the value a claim's quote states
 
-RECORDS[Question] = (Question.objects.all(), "There is no such question.")
+RECORDS[Question] = (Question.objects.all(), gettext_lazy("There is no such question."))
 RECORDS[Answer] = (
     Answer.objects.select_related("question", "claim__source", "claim__claimant", "claim__reported_by", "actor").defer(
         "claim__source__text"
     ),
-    "There is no such answer.",
+    gettext_lazy("There is no such answer."),
 )
 QUESTION_RESULTS = ("desk/questions.html", "desk/questions.html#results")
 QUESTION_FORM = ("desk/question_form.html", "desk/question_board.html#question-form")
@@ -1285,7 +1312,7 @@ def question_new(request):
     if request.method == "POST":
         if form.is_valid():
             question = form.create(user=request.user)
-            messages.success(request, "Question created as a draft. Add the claims that answer it.")
+            messages.success(request, gettext("Question created as a draft. Add the claims that answer it."))
             return redirect("desk:question", question.slug)
         return render(request, "desk/question_form.html", {"form": form}, status=422)
     return render(request, "desk/question_form.html", {"form": form})
@@ -1325,12 +1352,12 @@ def question_edit(request, slug):
             form = QuestionEditForm({**request.POST.dict(), "version": stale.current.version}, question=question)
             form.is_valid()
             context = {"question": question, "form": form, "stale": stale.current}
-            context["stale_message"] = STALE_MESSAGE.format(what="question")
+            context["stale_message"] = STALE_MESSAGE % {"what": kind_label(question)}
             return _render(request, QUESTION_FORM, context, status=409)
         if not is_partial_request(request):
-            messages.success(request, "Question saved.")
+            messages.success(request, gettext("Question saved."))
             return redirect("desk:question", question.slug)
-        return _question_body(request, question, header_message="Question saved.")
+        return _question_body(request, question, header_message=gettext("Question saved."))
     return _render(request, QUESTION_FORM, {"question": question, "form": form}, status=422)
 
 
@@ -1341,7 +1368,7 @@ def question_submit(request, slug):
     question.submit(request.user)
     if response := _submitted(request, "1 question", fallback=reverse("desk:question", args=[slug])):
         return response
-    return _question_body(request, question, header_message="Question sent to review.")
+    return _question_body(request, question, header_message=gettext("Question sent to review."))
 
 
 @analyst_required
@@ -1350,12 +1377,12 @@ def question_submit_drafts(request, slug):
     """Send my draft answers to this question to review, with my draft claims they rest on and the question."""
     question = _get(request, Question, slug=slug)
     if not any(question_drafts(question, request.user)):
-        raise PermissionDenied("You have no drafts on this question to send to review.")
+        raise PermissionDenied(gettext("You have no drafts on this question to send to review."))
     done = submit_question_drafts(question, request.user)
     if response := _submitted(request, done, fallback=reverse("desk:question", args=[slug])):
         return response
     question.refresh_from_db()
-    return _question_body(request, question, header_message=f"Sent to review: {done}.")
+    return _question_body(request, question, header_message=gettext("Sent to review: %(records)s.") % {"records": done})
 
 
 @analyst_required
@@ -1366,7 +1393,7 @@ def answer_add(request, slug):
     form = QuestionAnswerForm(request.POST, question=question)
     if not form.is_valid():
         if "claim" in form.errors:
-            raise Http404("There is no such claim; it may have been removed.")
+            raise Http404(gettext("There is no such claim; it may have been removed."))
         claim = form.cleaned_data["claim"]
         query = request.POST.get("q", "").strip()
         status = 409 if form.non_field_errors() else 422  # answered already, or a value that does not fit
@@ -1377,7 +1404,7 @@ def answer_add(request, slug):
         context = _question_context(request, question, query=query, failed_form=form, failed_claim=claim)
         return render(request, "desk/question_board.html", context, status=status)
     answer = form.save(user=request.user)
-    message = f"Answer “{answer.value_display}” added as a draft."
+    message = gettext("Answer “%(value)s” added as a draft.") % {"value": answer.value_display}
     if not is_partial_request(request):
         messages.success(request, message)
         return redirect(f"{reverse('desk:question', args=[slug])}#answer-{answer.pk}")
@@ -1410,9 +1437,13 @@ def answer_edit(request, pk):
             current = _get(request, Answer, pk=pk)
             form = AnswerEditForm({**request.POST.dict(), "version": current.version}, answer=current)
             form.is_valid()
-            context |= {"form": form, "stale": stale.current, "stale_message": STALE_MESSAGE.format(what="answer")}
+            context |= {
+                "form": form,
+                "stale": stale.current,
+                "stale_message": STALE_MESSAGE % {"what": kind_label(answer)},
+            }
             return _render(request, ANSWER_FORM, context, status=409)
-        message = f"Answer saved: “{answer.value_display}”."
+        message = gettext("Answer saved: “%(value)s”.") % {"value": answer.value_display}
         if not is_partial_request(request):
             messages.success(request, message)
             return redirect(f"{reverse('desk:question', args=[answer.question.slug])}#answer-{answer.pk}")
@@ -1428,9 +1459,9 @@ def answer_submit(request, pk):
     answer.submit(request.user)
     board = reverse("desk:question", args=[answer.question.slug])
     if not is_partial_request(request):
-        messages.success(request, "Answer sent to review.")
+        messages.success(request, gettext("Answer sent to review."))
         return redirect(f"{board}#answer-{answer.pk}")
-    return _question_body(request, answer.question, answers_message="Answer sent to review.")
+    return _question_body(request, answer.question, answers_message=gettext("Answer sent to review."))
 
 
 @analyst_required
@@ -1446,7 +1477,10 @@ def claim_answer(request, pk):
     form = ClaimAnswerForm(request.POST, claim=claim, auto_id="id_answer_%s")
     if form.is_valid():
         answer = form.save(user=request.user)
-        message = f"Answer to “{answer.question.text}” recorded as a draft: {answer.value_display}."
+        message = gettext("Answer to “%(question)s” recorded as a draft: %(value)s.") % {
+            "question": answer.question.text,
+            "value": answer.value_display,
+        }
         if not is_partial_request(request):
             messages.success(request, message)
             return redirect(f"{reverse('desk:source', args=[source.pk])}#claim-{claim.pk}")
