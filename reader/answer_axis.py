@@ -8,13 +8,20 @@ has no viewBox: x coordinates are percentages of its width, so it fills any
 column, from a phone's to a desktop's, without shrinking its text (and with no
 style attributes, which the Content Security Policy forbids).
 
+On a right-to-left page (Urdu, Persian, Pashto) the axis is mirrored: values
+grow from right to left, x being 100 − x, an open bound's arrow points the
+other way, and labels are anchored from the other side. The text is not
+mirrored; the SVG says direction="ltr" so that its anchors mean left and right.
+
 Actors and yes/no have no axis; the page lists them by value instead.
 """
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.utils import dateformat
+from django.utils.translation import get_language_bidi
 
 from claims.questions import ValueType
 from claims.values import QuantityValue
@@ -38,6 +45,7 @@ class Row:
     y: float
     open_left: bool = False
     open_right: bool = False
+    rtl: bool = False
 
     @property
     def is_point(self) -> bool:
@@ -52,13 +60,26 @@ class Row:
         return self.y - 11
 
     @property
+    def _label_at_start(self) -> bool:
+        """Whether the label begins where the bar begins (at its left, or its right when mirrored)."""
+        return self.middle > 45 if self.rtl else self.middle < 55
+
+    @property
     def label_x(self) -> float:
-        """Labels start at the bar and run right, unless that would leave the drawing."""
-        return self.x1 if self.middle < 55 else self.x2
+        """Labels start at the bar and run the way values grow, unless that would leave the drawing."""
+        if self._label_at_start:
+            return self.x2 if self.rtl else self.x1
+        return self.x1 if self.rtl else self.x2
 
     @property
     def label_anchor(self) -> str:
-        return "start" if self.middle < 55 else "end"
+        return "end" if self._label_at_start == self.rtl else "start"
+
+    def mirrored(self) -> "Row":
+        """This row on a right-to-left page: reflected in the middle of the axis."""
+        return Row(
+            self.answer, self.group, 100 - self.x2, 100 - self.x1, self.y, self.open_right, self.open_left, rtl=True
+        )
 
     @property
     def colour(self) -> int:
@@ -121,6 +142,9 @@ def _draw(groups, extent, ticks, *, kind: str) -> Axis | None:
             y += ROW_HEIGHT
     axis_y = y - ROW_HEIGHT + 22
     tick_list = [Tick(x(value), label) for value, label in ticks(low, high)]
+    if get_language_bidi():
+        rows = [row.mirrored() for row in rows]
+        tick_list = [Tick(100 - tick.x, tick.label) for tick in tick_list]
     return Axis(rows=rows, ticks=tick_list, height=axis_y + AXIS_HEIGHT, axis_y=axis_y, kind=kind)
 
 
@@ -163,7 +187,7 @@ def _date_ticks(low: int, high: int) -> list[tuple[int, str]]:
         day = datetime.date(year, month, 1)
         if low <= day.toordinal() <= high:
             if step < 12 and (month - 1) % step == 0:
-                ticks.append((day.toordinal(), f"{calendar.month_abbr[month]} {year}"))
+                ticks.append((day.toordinal(), dateformat.format(day, "M Y")))
             elif step >= 12 and month == 1 and year % (step // 12) == 0:
                 ticks.append((day.toordinal(), str(year)))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)

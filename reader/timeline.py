@@ -14,12 +14,23 @@ the page: one thin column per side, and each claim on a row of its own with
 the claimant and the date written beside its marker. Rows never overlap: a
 claim too close to the previous one is pushed down, and the date axis bends
 with it, so the ticks stay true to the markers.
+
+On a right-to-left page (Urdu, Persian, Pashto) both drawings are mirrored
+(``mirror``): time runs from right to left, the lane labels stand at the
+right, and in the narrow drawing the axis is at the right and the labels at
+the left. Text itself is never mirrored, only placed and anchored from the
+other side; the SVG says direction="ltr" so that its anchors mean left and
+right whatever the page's direction.
 """
 
 import bisect
 import calendar
 import datetime
 from dataclasses import dataclass, field
+
+from django.utils import dateformat
+from django.utils.text import capfirst
+from django.utils.translation import get_language_bidi
 
 from claims.models import Side
 from sources.dates import DatePrecision, format_partial_date, iso_partial_date
@@ -34,7 +45,6 @@ MIN_GAP = 16  # markers closer than this (in px) go on separate rows
 MAX_TICKS = 8
 # The one place a side's symbol is written: pages show it beside the side's colour and shape.
 SIDE_SYMBOLS = {Side.SUPPORTS: "✓", Side.DISPUTES: "✗", Side.QUALIFIES: "~"}
-SIDE_LABELS = {side: f"{SIDE_SYMBOLS[side]} {side.name.title()}" for side in Side}
 
 # The narrow drawing is as wide as a phone's column of text, so that it is drawn at about its own size.
 DOWN_WIDTH = 360
@@ -117,10 +127,15 @@ class LegendEntry(Shape):
     lane: Lane
     x: float
     y: float
+    rtl: bool = False
 
     @property
     def text_x(self) -> float:
-        return self.x + 12
+        return self.x - 12 if self.rtl else self.x + 12
+
+    @property
+    def text_anchor(self) -> str:
+        return "end" if self.rtl else "start"
 
 
 @dataclass
@@ -135,6 +150,7 @@ class Row(Shape):
     y1: float = 0
     y2: float = 0
     label_x: float = 0
+    rtl: bool = False
 
     @property
     def height(self) -> float:
@@ -151,7 +167,13 @@ class Row(Shape):
     @property
     def connector(self) -> tuple[float, float]:
         """From the marker's edge to the label: a guide across the other sides' columns."""
+        if self.rtl:
+            return self.x - 9, self.label_x + 4
         return self.x + 9, self.label_x - 4
+
+    @property
+    def label_anchor(self) -> str:
+        return "end" if self.rtl else "start"
 
     @property
     def date_y(self) -> float:
@@ -184,6 +206,16 @@ class DownChart:
     head_y: float
     grid_right: float
     ticks: list[DownTick]
+    rtl: bool = False
+
+    @property
+    def tick_x(self) -> float:
+        """Tick labels end just before the axis (begin just after it, when mirrored)."""
+        return self.axis_x + 6 if self.rtl else self.axis_x - 6
+
+    @property
+    def tick_anchor(self) -> str:
+        return "start" if self.rtl else "end"
 
 
 @dataclass
@@ -205,6 +237,15 @@ class Timeline:
     last: datetime.date | None = None
     dated: list[Marker] = field(default_factory=list)
     down: DownChart | None = None
+    rtl: bool = False
+
+    @property
+    def lane_label_x(self) -> float:
+        return self.width - 10 if self.rtl else 10
+
+    @property
+    def lane_label_anchor(self) -> str:
+        return "end" if self.rtl else "start"
 
 
 def asserted_range(claim) -> tuple[datetime.date, datetime.date] | None:
@@ -252,7 +293,7 @@ def _ticks(first: datetime.date, last: datetime.date) -> list[tuple[datetime.dat
         if tick > last:
             return ticks
         if (month - 1) % step == 0:
-            label = str(year) if month == 1 else f"{calendar.month_abbr[month]} {year}"
+            label = str(year) if month == 1 else dateformat.format(tick, "M Y")
             ticks.append((tick, label))
 
 
@@ -324,7 +365,7 @@ def _layout_down(shown: list[Lane], first: datetime.date, last: datetime.date) -
 
 def layout(stances) -> Timeline:
     """Place the dated claims of ``stances``; list the undated ones."""
-    lanes = {side: Lane(side, SIDE_LABELS[side], []) for side in Side}
+    lanes = {side: Lane(side, side_label(side), []) for side in Side}
     undated = []
     for stance in stances:
         dates = asserted_range(stance.claim)
@@ -362,7 +403,7 @@ def layout(stances) -> Timeline:
         for marker in lane.markers:
             marker.y = lane.top + LANE_PADDING + ROW_HEIGHT * (marker.row + 0.5)
         top += lane.height
-    return Timeline(
+    timeline = Timeline(
         lanes=shown,
         undated=undated,
         height=top + 4,
@@ -372,3 +413,36 @@ def layout(stances) -> Timeline:
         dated=sorted(markers, key=lambda m: (m.start, m.end)),
         down=_layout_down(shown, first, last),
     )
+    return mirror(timeline) if get_language_bidi() else timeline
+
+
+def side_label(side: Side) -> str:
+    """A lane's label: the side's symbol and name ("✓ Supports"), in the active language."""
+    return f"{SIDE_SYMBOLS[side]} {capfirst(side.label)}"
+
+
+def mirror(timeline: Timeline) -> Timeline:
+    """``timeline`` drawn for a right-to-left page: every x reflected in the middle of its drawing.
+
+    Markers, bars, ticks and the axis of the wide drawing; the axis, columns,
+    connectors, labels and legend of the narrow one. Labels are anchored from
+    the other side (``rtl``), so their text still reads the right way.
+    """
+    width = timeline.width
+    for lane in timeline.lanes:
+        for marker in lane.markers:
+            marker.x, marker.x1, marker.x2 = width - marker.x, width - marker.x2, width - marker.x1
+    for tick in timeline.ticks:
+        tick.x = width - tick.x
+    timeline.left, timeline.right = width - timeline.right, width - timeline.left
+    timeline.rtl = True
+    down = timeline.down
+    if down is not None:
+        for lane in timeline.lanes:
+            lane.x = down.width - lane.x
+        for row in down.rows:
+            row.x, row.label_x, row.rtl = down.width - row.x, down.width - row.label_x, True
+        for entry in down.legend:
+            entry.x, entry.rtl = down.width - entry.x, True
+        down.axis_x, down.grid_right, down.rtl = down.width - down.axis_x, down.width - down.grid_right, True
+    return timeline

@@ -12,4 +12,6 @@ register = template.Library()
 @register.inclusion_tag("reader/_timeline.html")
 def claims_timeline(stances) -> dict:
     timeline = layout(stances)
-    return {f.name: getattr(timeline, f.name) for f in fields(timeline)}
+    context = {f.name: getattr(timeline, f.name) for f in fields(timeline)}
+    context |= {"lane_label_x": timeline.lane_label_x, "lane_label_anchor": timeline.lane_label_anchor}
+    return context
