@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims import values
@@ -315,16 +316,20 @@ def read_value(question: Question, text: str) -> dict:
 def actor_named(text: str) -> Actor:
     name = " ".join(str(text).split())
     if not name:
-        raise values.InvalidValue("Name the actor.")
+        raise values.InvalidValue(gettext("Name the actor."))
     found = list(Actor.objects.filter(name__iexact=name)[:2]) or [
         actor
         for actor in Actor.objects.filter(aliases__icontains=name)[:20]
         if name.casefold() in (alias.casefold() for alias in actor.alias_list)
     ]
     if not found:
-        raise values.InvalidValue(f"No actor is called “{name[:80]}”. Create the actor first, or pick one listed.")
+        raise values.InvalidValue(
+            gettext("No actor is called “%(name)s”. Create the actor first, or pick one listed.") % {"name": name[:80]}
+        )
     if len(found) > 1:
-        raise values.InvalidValue(f"Several actors are called “{name[:80]}”: write the full name of the one meant.")
+        raise values.InvalidValue(
+            gettext("Several actors are called “%(name)s”: write the full name of the one meant.") % {"name": name[:80]}
+        )
     return found[0]
 
 

@@ -25,6 +25,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.dates import MONTHS as MONTH_NAMES
+from django.utils.translation import gettext
+
 MAX_VALUE_LENGTH = 200
 # Numbers as large as anyone reports (casualties, budgets), as exactly as they are written.
 MAX_DIGITS = 20
@@ -99,7 +102,9 @@ def parse_date_value(text: str) -> DateValue:
     """Read a date, month, year or range of them; raise InvalidValue with a message otherwise."""
     value = _clean(text)
     if not value:
-        raise InvalidValue("Enter a date: YYYY-MM-DD, YYYY-MM, YYYY, “May 2022” or a range such as “May to June 2022”.")
+        raise InvalidValue(
+            gettext("Enter a date: YYYY-MM-DD, YYYY-MM, YYYY, “May 2022” or a range such as “May to June 2022”.")
+        )
     single = _single_date(value)
     if single is not None:
         return single
@@ -111,15 +116,21 @@ def parse_date_value(text: str) -> DateValue:
         if first is None and last is not None and _MONTHS_ONLY.match(first_text):
             first = _single_date(f"{first_text} {last.low.year}")  # "May to June 2022"
         if first is None or last is None:
-            raise InvalidValue(f"“{text.strip()[:80]}” is not a date range: write it as “2022-05 to 2022-06”.")
+            raise InvalidValue(
+                gettext("“%(text)s” is not a date range: write it as “2022-05 to 2022-06”.")
+                % {"text": text.strip()[:80]}
+            )
         if last.high < first.low:
-            raise InvalidValue(f"The range “{text.strip()[:80]}” ends before it starts.")
+            raise InvalidValue(gettext("The range “%(text)s” ends before it starts.") % {"text": text.strip()[:80]})
         if first == last:
             return first
         return DateValue(first.low, last.high, DatePrecision.RANGE)
     raise InvalidValue(
-        f"“{text.strip()[:80]}” is not a date: write YYYY-MM-DD, YYYY-MM, YYYY or “12 May 2022”, "
-        "or a range such as “2022-05 to 2022-06”."
+        gettext(
+            "“%(text)s” is not a date: write YYYY-MM-DD, YYYY-MM, YYYY or “12 May 2022”, "
+            "or a range such as “2022-05 to 2022-06”."
+        )
+        % {"text": text.strip()[:80]}
     )
 
 
@@ -141,16 +152,18 @@ def _single_date(value: str) -> DateValue | None:
     if month is None and match.re is not _ISO:
         return None
     if not 1 <= year <= 9999:
-        raise InvalidValue(f"{year} is not a year this tracker can hold.")
+        raise InvalidValue(gettext("%(year)s is not a year this tracker can hold.") % {"year": year})
     if month is None:
         return DateValue(datetime.date(year, 1, 1), datetime.date(year, 12, 31), DatePrecision.YEAR)
     if not 1 <= month <= 12:
-        raise InvalidValue(f"There is no month {month}.")
+        raise InvalidValue(gettext("There is no month %(month)s.") % {"month": month})
     last = calendar.monthrange(year, month)[1]
     if day is None:
         return DateValue(datetime.date(year, month, 1), datetime.date(year, month, last), DatePrecision.MONTH)
     if not 1 <= day <= last:
-        raise InvalidValue(f"{calendar.month_name[month]} {year} has no day {day}.")
+        raise InvalidValue(
+            gettext("%(month)s %(year)s has no day %(day)s.") % {"month": MONTH_NAMES[month], "year": year, "day": day}
+        )
     day_date = datetime.date(year, month, day)
     return DateValue(day_date, day_date, DatePrecision.DAY)
 
@@ -201,7 +214,7 @@ def parse_quantity_value(text: str, *, unit: str = "") -> QuantityValue:
     """Read "30", "at least 30", "about 1,200", "30–40 people", "1.5 million"; a unit, if written, must be ``unit``."""
     value = _clean(text)
     if not value:
-        raise InvalidValue("Enter a number, such as “30”, “at least 30” or “30–40”.")
+        raise InvalidValue(gettext("Enter a number, such as “30”, “at least 30” or “30–40”."))
     low_bound = high_bound = approximate = False
     for prefixes, flag in ((_AT_LEAST, "low"), (_AT_MOST, "high"), (_ABOUT, "about")):
         for prefix in prefixes:
@@ -213,7 +226,10 @@ def parse_quantity_value(text: str, *, unit: str = "") -> QuantityValue:
             break
     match = _QUANTITY.match(value)
     if not match:
-        raise InvalidValue(f"“{text.strip()[:80]}” is not a number: write it as “30”, “at least 30” or “30–40”.")
+        raise InvalidValue(
+            gettext("“%(text)s” is not a number: write it as “30”, “at least 30” or “30–40”.")
+            % {"text": text.strip()[:80]}
+        )
     first = _decimal(match.group(1), match.group(2))
     second = _decimal(match.group(3), match.group(4)) if match.group(3) else None
     if match.group(2) is None and second is not None and match.group(4):
@@ -221,9 +237,9 @@ def parse_quantity_value(text: str, *, unit: str = "") -> QuantityValue:
     _check_unit(match.group("unit"), unit, text)
     if second is not None:
         if low_bound or high_bound:
-            raise InvalidValue("Write a range (“30–40”) or a bound (“at least 30”), not both.")
+            raise InvalidValue(gettext("Write a range (“30–40”) or a bound (“at least 30”), not both."))
         if second < first:
-            raise InvalidValue(f"The range “{text.strip()[:80]}” ends before it starts.")
+            raise InvalidValue(gettext("The range “%(text)s” ends before it starts.") % {"text": text.strip()[:80]})
         return QuantityValue(first, second, approximate)
     if low_bound:
         return QuantityValue(first, None)
@@ -236,11 +252,11 @@ def _decimal(digits: str, scale: str | None) -> Decimal:
     try:
         number = Decimal(digits.replace(",", ""))
     except InvalidOperation:
-        raise InvalidValue(f"“{digits}” is not a number.") from None
+        raise InvalidValue(gettext("“%(digits)s” is not a number.") % {"digits": digits}) from None
     if scale:
         number *= _SCALES[scale.lower()]
     if number > MAX_NUMBER:
-        raise InvalidValue(f"{digits} is larger than this tracker can hold.")
+        raise InvalidValue(gettext("%(digits)s is larger than this tracker can hold.") % {"digits": digits})
     return number.quantize(Decimal(1).scaleb(-DECIMAL_PLACES)).normalize()
 
 
@@ -253,9 +269,14 @@ def _check_unit(written: str | None, unit: str, text: str) -> None:
     if not written or not written.strip():
         return
     if not unit:
-        raise InvalidValue(f"This question counts plain numbers: remove “{written.strip()[:40]}”.")
+        raise InvalidValue(
+            gettext("This question counts plain numbers: remove “%(unit)s”.") % {"unit": written.strip()[:40]}
+        )
     if _unit_key(written) != _unit_key(unit):
-        raise InvalidValue(f"This question counts {unit}, not “{written.strip()[:40]}”: give the number in {unit}.")
+        raise InvalidValue(
+            gettext("This question counts %(unit)s, not “%(written)s”: give the number in %(unit)s.")
+            % {"unit": unit, "written": written.strip()[:40]}
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -271,7 +292,7 @@ def parse_yes_no_value(text: str) -> bool:
         return True
     if value in _NO:
         return False
-    raise InvalidValue("Answer “yes” or “no”.")
+    raise InvalidValue(gettext("Answer “yes” or “no”."))
 
 
 # ---------------------------------------------------------------------------

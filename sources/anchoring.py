@@ -13,6 +13,8 @@ never the quote as typed.
 import unicodedata
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, ngettext
+
 CONTEXT_LENGTH = 32
 
 # Characters folded together by the tolerant match. Each maps to what it is
@@ -138,7 +140,7 @@ def anchor_quote(
     """
     quote = unicodedata.normalize("NFC", quote or "").strip()
     if not quote:
-        raise EmptyQuote("The quote is empty: select or paste the passage the claimant asserted.")
+        raise EmptyQuote(gettext("The quote is empty: select or paste the passage the claimant asserted."))
 
     # Fast path: the position hint points at the exact quote.
     if position is not None and position >= 0 and text[position : position + len(quote)] == quote:
@@ -160,9 +162,11 @@ def anchor_quote(
         tolerant = True
     if not spans:
         raise QuoteNotFound(
-            "The quote is not in the source text. Copy it exactly as the source has it; "
-            "differences in spacing, quotation marks, apostrophes and dashes are tolerated, "
-            "other edits are not."
+            gettext(
+                "The quote is not in the source text. Copy it exactly as the source has it; "
+                "differences in spacing, quotation marks, apostrophes and dashes are tolerated, "
+                "other edits are not."
+            )
         )
     if len(spans) > 1 and (prefix or suffix):
         spans = [span for span in spans if _context_matches(text, *span, prefix, suffix)] or spans
@@ -172,8 +176,14 @@ def anchor_quote(
             spans = [distances[0][1]]
     if len(spans) > 1:
         raise QuoteAmbiguous(
-            f"The quote appears {len(spans)} times in the source. Select the occurrence you mean, "
-            "or quote a longer passage so that it appears only once.",
+            ngettext(
+                "The quote appears %(count)s time in the source. Select the occurrence you mean, "
+                "or quote a longer passage so that it appears only once.",
+                "The quote appears %(count)s times in the source. Select the occurrence you mean, "
+                "or quote a longer passage so that it appears only once.",
+                len(spans),
+            )
+            % {"count": len(spans)},
             starts=[start for start, _ in spans],
         )
     start, end = spans[0]

@@ -8,6 +8,7 @@ import datetime
 import re
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -35,12 +36,15 @@ def parse_partial_date(value: str) -> tuple[datetime.date | None, str]:
         return None, DatePrecision.UNKNOWN
     match = _PARTIAL_DATE.match(value)
     if not match:
-        raise ValueError(f"“{value}” is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, or leave it empty if unknown.")
+        raise ValueError(
+            gettext("“%(value)s” is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, or leave it empty if unknown.")
+            % {"value": value}
+        )
     year, month, day = (int(part) if part else None for part in match.groups())
     try:
         date = datetime.date(year, month or 1, day or 1)
     except ValueError:
-        raise ValueError(f"“{value}” is not a real date.") from None
+        raise ValueError(gettext("“%(value)s” is not a real date.") % {"value": value}) from None
     if day is not None:
         return date, DatePrecision.DAY
     if month is not None:

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.http import parse_header_parameters
+from django.utils.translation import gettext, gettext_lazy
 
 from sources.text import text_codec
 
@@ -159,14 +160,18 @@ def fetch(url: str) -> Fetched:
             return _fetch_following_redirects(client, requested, allow_private, max_bytes, deadline)
         except httpx.ConnectTimeout:
             raise FetchTimedOut(
-                f"The server did not answer within {CONNECT_TIMEOUT_SECONDS:g} seconds, so the page was not fetched."
+                gettext("The server did not answer within %(seconds)s seconds, so the page was not fetched.")
+                % {"seconds": f"{CONNECT_TIMEOUT_SECONDS:g}"}
             ) from None
         except httpx.TimeoutException:
             raise FetchTimedOut(
-                f"The page did not arrive within {TOTAL_TIMEOUT_SECONDS:g} seconds, so it was not fetched."
+                gettext("The page did not arrive within %(seconds)s seconds, so it was not fetched.")
+                % {"seconds": f"{TOTAL_TIMEOUT_SECONDS:g}"}
             ) from None
         except httpx.TransportError as error:
-            raise Unreachable(f"The server at this address could not be reached ({_describe(error)}).") from None
+            raise Unreachable(
+                gettext("The server at this address could not be reached (%(error)s).") % {"error": _describe(error)}
+            ) from None
 
 
 def pinned_client(
@@ -278,14 +283,15 @@ def _fetch_following_redirects(client, requested, allow_private, max_bytes, dead
                 redirects.append(Redirect(address=address, status=response.status_code, location=location))
                 if len(redirects) > MAX_REDIRECTS:
                     raise TooManyRedirects(
-                        f"The address redirected more than {MAX_REDIRECTS} times, so the page was not fetched."
+                        gettext("The address redirected more than %(count)s times, so the page was not fetched.")
+                        % {"count": MAX_REDIRECTS}
                     )
                 address = location
                 continue
             if response.status_code >= 300:
                 raise ErrorStatus(
-                    f"The server answered {response.status_code} {response.reason_phrase}".rstrip()
-                    + ", so there is no page to import.",
+                    gettext("The server answered %(status)s, so there is no page to import.")
+                    % {"status": f"{response.status_code} {response.reason_phrase}".rstrip()},
                     status=response.status_code,
                 )
             content_type, declared_charset = _accepted_content_type(response.headers.get("content-type", ""))
@@ -321,15 +327,19 @@ def _parse_web_address(address: str):
     parts = urlsplit(address)
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
-        shown = f"“{scheme}:”" if scheme else "no scheme"
-        raise AddressRefused(f"Only http:// and https:// addresses can be fetched; this one has {shown}.")
+        if not scheme:
+            raise AddressRefused(gettext("Only http:// and https:// addresses can be fetched; this one has no scheme."))
+        raise AddressRefused(
+            gettext("Only http:// and https:// addresses can be fetched; this one has “%(scheme)s:”.")
+            % {"scheme": scheme}
+        )
     try:
         parts.port  # noqa: B018 - reading it validates it
     except ValueError:
-        raise AddressRefused("The address has a port that is not a number between 0 and 65535.") from None
+        raise AddressRefused(gettext("The address has a port that is not a number between 0 and 65535.")) from None
     host = (parts.hostname or "").rstrip(".")
     if not host:
-        raise AddressRefused("The address has no host name.")
+        raise AddressRefused(gettext("The address has no host name."))
     return parts, host
 
 
@@ -338,20 +348,45 @@ def _resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise Unreachable(f"The host “{host}” could not be found.") from None
+        raise Unreachable(gettext("The host “%(host)s” could not be found.") % {"host": host}) from None
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
 def _check_resolved(host: str, addresses: list[str], allow_private: bool) -> None:
     if not addresses:
-        raise Unreachable(f"The host “{host}” could not be found.")
+        raise Unreachable(gettext("The host “%(host)s” could not be found.") % {"host": host})
     for address in addresses:
         reason = refusal_for_ip(address, allow_private=allow_private)
         if reason:
-            raise AddressRefused(
-                f"The host “{host}” leads to a network address that {reason}; "
+            refused = _ADDRESS_REFUSALS.get(reason) or gettext(
+                "The host “%(host)s” leads to a network address that %(reason)s; "
                 "the server only fetches pages from public addresses."
             )
+            raise AddressRefused(refused % {"host": host, "reason": reason})
+
+
+# Why a page's host is refused, one whole sentence for each reason refusal_for_ip gives (which
+# webhooks also show, in English).
+_ADDRESS_REFUSALS = {
+    "is not a valid network address": gettext_lazy(
+        "The host “%(host)s” leads to a network address that is not a valid network address; the server only fetches pages from public addresses."
+    ),
+    "is a multicast address": gettext_lazy(
+        "The host “%(host)s” leads to a network address that is a multicast address; the server only fetches pages from public addresses."
+    ),
+    "is an unspecified address": gettext_lazy(
+        "The host “%(host)s” leads to a network address that is an unspecified address; the server only fetches pages from public addresses."
+    ),
+    "is this server itself (loopback)": gettext_lazy(
+        "The host “%(host)s” leads to a network address that is this server itself (loopback); the server only fetches pages from public addresses."
+    ),
+    "is a link-local address": gettext_lazy(
+        "The host “%(host)s” leads to a network address that is a link-local address; the server only fetches pages from public addresses."
+    ),
+    "is on a private or reserved network": gettext_lazy(
+        "The host “%(host)s” leads to a network address that is on a private or reserved network; the server only fetches pages from public addresses."
+    ),
+}
 
 
 def _embedded_ipv4(ip) -> ipaddress.IPv4Address | None:
@@ -371,16 +406,23 @@ def _accepted_content_type(header: str) -> tuple[str, str | None]:
     media_type, parameters = parse_header_parameters(header) if header else ("", {})
     media_type = media_type.lower()
     if media_type not in ACCEPTED_CONTENT_TYPES:
-        kind = f"“{media_type}”" if media_type else "no content type"
+        if not media_type:
+            raise ContentTypeRefused(
+                gettext(
+                    "The address serves no content type; only HTML, XHTML, plain text and Markdown pages can be imported."
+                )
+            )
         raise ContentTypeRefused(
-            f"The address serves {kind}; only HTML, XHTML, plain text and Markdown pages can be imported."
+            gettext("The address serves “%(type)s”; only HTML, XHTML, plain text and Markdown pages can be imported.")
+            % {"type": media_type}
         )
     return media_type, parameters.get("charset") or None
 
 
 def _read_body(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
     too_large = BodyTooLarge(
-        f"The page is larger than {filesizeformat(max_bytes)}, the most that can be imported, so it was not kept."
+        gettext("The page is larger than %(size)s, the most that can be imported, so it was not kept.")
+        % {"size": filesizeformat(max_bytes)}
     )
     declared_length = response.headers.get("content-length", "")
     if declared_length.isdigit() and int(declared_length) > max_bytes:

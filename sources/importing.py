@@ -17,21 +17,36 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext, gettext_lazy
 
 from sources.text import has_visible_text, normalize_text, text_codec
 
 TEXT_EXTENSIONS = frozenset({".txt", ".md", ".markdown"})
 HTML_EXTENSIONS = frozenset({".html", ".htm"})
 
-# Signatures of common binary formats people try to upload instead of text.
+# Signatures of common binary formats people try to upload instead of text, with the refusal of each.
 _BINARY_SIGNATURES = {
-    b"%PDF": "a PDF",
-    b"PK\x03\x04": "a Word, OpenDocument or ZIP file",
-    b"\xd0\xcf\x11\xe0": "an old Word or Excel file",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"{\\rtf": "an RTF document",
+    b"%PDF": gettext_lazy(
+        "“%(name)s” is a PDF, not text. Copy the text out of it and paste it, or save it as .txt or .html first."
+    ),
+    b"PK\x03\x04": gettext_lazy(
+        "“%(name)s” is a Word, OpenDocument or ZIP file, not text. Copy the text out of it and paste it, or save it as .txt or .html first."
+    ),
+    b"\xd0\xcf\x11\xe0": gettext_lazy(
+        "“%(name)s” is an old Word or Excel file, not text. Copy the text out of it and paste it, or save it as .txt or .html first."
+    ),
+    b"\x89PNG": gettext_lazy(
+        "“%(name)s” is a PNG image, not text. Copy the text out of it and paste it, or save it as .txt or .html first."
+    ),
+    b"\xff\xd8\xff": gettext_lazy(
+        "“%(name)s” is a JPEG image, not text. Copy the text out of it and paste it, or save it as .txt or .html first."
+    ),
+    b"GIF8": gettext_lazy(
+        "“%(name)s” is a GIF image, not text. Copy the text out of it and paste it, or save it as .txt or .html first."
+    ),
+    b"{\\rtf": gettext_lazy(
+        "“%(name)s” is an RTF document, not text. Copy the text out of it and paste it, or save it as .txt or .html first."
+    ),
 }
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
@@ -65,16 +80,22 @@ def prepare_text(text: str) -> str:
     size = len(text.encode("utf-8", errors="replace"))
     if size > limit:
         raise SourceImportError(
-            f"The text is {filesizeformat(size)}; the limit is {filesizeformat(limit)}. "
-            "Import a shorter excerpt, or split the document into parts."
+            gettext(
+                "The text is %(size)s; the limit is %(limit)s. Import a shorter excerpt, or split the document into parts."
+            )
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
         )
     text = normalize_text(text)
     if not text:
-        raise SourceImportError("The text is empty. Paste the article's text, or upload a .txt, .md or .html file.")
+        raise SourceImportError(
+            gettext("The text is empty. Paste the article's text, or upload a .txt, .md or .html file.")
+        )
     if not has_visible_text(text):
         raise SourceImportError(
-            "The text has only invisible characters (zero-width spaces, joiners, direction marks or spaces), "
-            "so there is nothing to quote. Paste the article's text, or upload a .txt, .md or .html file."
+            gettext(
+                "The text has only invisible characters (zero-width spaces, joiners, direction marks or spaces), "
+                "so there is nothing to quote. Paste the article's text, or upload a .txt, .md or .html file."
+            )
         )
     return text
 
@@ -105,18 +126,25 @@ def text_from_upload(upload) -> str:
     extension = PurePath(upload.name or "").suffix.lower()
     if extension not in TEXT_EXTENSIONS | HTML_EXTENSIONS:
         raise SourceImportError(
-            f"“{upload.name}” is not a file the desk can read: upload a .txt, .md or .html file, "
-            "or paste the text instead."
+            gettext(
+                "“%(name)s” is not a file the desk can read: upload a .txt, .md or .html file, or paste the text instead."
+            )
+            % {"name": upload.name}
         )
     limit = max_upload_bytes()
     if upload.size > limit:
         raise SourceImportError(
-            f"“{upload.name}” is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}. "
-            "Import a shorter excerpt, or split the document into parts."
+            gettext(
+                "“%(name)s” is %(size)s; the limit is %(limit)s. Import a shorter excerpt, or split the document into parts."
+            )
+            % {"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
         )
     data = upload.read(limit + 1)
     if len(data) > limit:  # the reported size was wrong; trust what was read
-        raise SourceImportError(f"“{upload.name}” is larger than the limit of {filesizeformat(limit)}.")
+        raise SourceImportError(
+            gettext("“%(name)s” is larger than the limit of %(limit)s.")
+            % {"name": upload.name, "limit": filesizeformat(limit)}
+        )
     text = decode_bytes(data, name=upload.name, html=extension in HTML_EXTENSIONS)
     if extension in HTML_EXTENSIONS:
         text = text_from_html(text)
@@ -125,12 +153,9 @@ def text_from_upload(upload) -> str:
 
 def decode_bytes(data: bytes, *, name: str = "The file", html: bool = False) -> str:
     """Decode ``data`` as text: a byte-order mark wins, then an HTML meta charset, then UTF-8."""
-    for signature, kind in _BINARY_SIGNATURES.items():
+    for signature, refusal in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
-            raise SourceImportError(
-                f"“{name}” is {kind}, not text. Copy the text out of it and paste it, "
-                "or save it as .txt or .html first."
-            )
+            raise SourceImportError(refusal % {"name": name})
     for bom, encoding in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
@@ -140,7 +165,10 @@ def decode_bytes(data: bytes, *, name: str = "The file", html: bool = False) -> 
             return _decode(data, encoding, name)
     if b"\x00" in data:
         raise SourceImportError(
-            f"“{name}” contains binary data, not text. Save the document as plain text (.txt) or HTML and upload that."
+            gettext(
+                "“%(name)s” contains binary data, not text. Save the document as plain text (.txt) or HTML and upload that."
+            )
+            % {"name": name}
         )
     encoding = "utf-8"
     if html:
@@ -156,11 +184,18 @@ def _decode(data: bytes, encoding: str, name: str) -> str:
         return data.decode(encoding)
     except UnicodeError as error:  # some codecs raise UnicodeError itself, with no position
         position = getattr(error, "start", None)
-        where = f"the bytes at position {position} cannot be read" if position is not None else "it cannot be read"
-        raise SourceImportError(
-            f"“{name}” is not valid {encoding.upper().removesuffix('-SIG')} text: {where}. "
-            "Save the file as UTF-8 and upload it again, or paste the text."
-        ) from None
+        values = {"name": name, "encoding": encoding.upper().removesuffix("-SIG"), "position": position}
+        if position is None:
+            refusal = gettext(
+                "“%(name)s” is not valid %(encoding)s text: it cannot be read. "
+                "Save the file as UTF-8 and upload it again, or paste the text."
+            )
+        else:
+            refusal = gettext(
+                "“%(name)s” is not valid %(encoding)s text: the bytes at position %(position)s cannot be read. "
+                "Save the file as UTF-8 and upload it again, or paste the text."
+            )
+        raise SourceImportError(refusal % values) from None
 
 
 class _TextExtractor(HTMLParser):

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from sources.anchoring import AnchorError, QuoteAmbiguous, anchor_quote
 from sources.capture import capture_page, failed_capture, store
@@ -84,13 +85,17 @@ class Recheck:
         capture = self.capture
         if not capture.succeeded:
             return f"{capture.get_outcome_display().capitalize()}: {capture.problem}"
-        page = "The page is unchanged" if capture.outcome == Capture.Outcome.UNCHANGED else "The page has changed"
+        unchanged = capture.outcome == Capture.Outcome.UNCHANGED
         if not self.checks:
-            return f"{page}; the source has no claims to compare."
+            if unchanged:
+                return gettext("The page is unchanged; the source has no claims to compare.")
+            return gettext("The page has changed; the source has no claims to compare.")
         counts = ", ".join(
             f"{self.count(outcome)} {label}" for outcome, label in QuoteCheck.Outcome.choices if self.count(outcome)
         )
-        return f"{page}. Quotes: {counts}."
+        if unchanged:
+            return gettext("The page is unchanged. Quotes: %(counts)s.") % {"counts": counts}
+        return gettext("The page has changed. Quotes: %(counts)s.") % {"counts": counts}
 
 
 def recheck_source(source: Source, *, user=None) -> Recheck:
@@ -128,8 +133,10 @@ def _status_problem(status: int) -> str:
     except ValueError:
         answer = str(status)
     if status in GONE_STATUSES:
-        return f"The server answered {answer}: there is no page at this address any more."
-    return f"The server answered {answer} instead of the page."
+        return gettext("The server answered %(status)s: there is no page at this address any more.") % {
+            "status": answer
+        }
+    return gettext("The server answered %(status)s instead of the page.") % {"status": answer}
 
 
 def page_outcome(source: Source, capture: Capture) -> str:
