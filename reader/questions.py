@@ -4,13 +4,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 
-from django.db.models import Q
+from django import forms
+from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from claims.models import Answer, Question
 from claims.questions import ValueType, conflict_between
 from reader import answer_axis
 from reader.notices import attach_notices
-from reader.public import attach_paragraphs
+from reader.public import ContradictionFilterForm, attach_paragraphs
+
+# The order of a question's answers, which numbers its values (and so their colours) wherever they are shown.
+VALUE_ORDER = ("date_low", "date_high", "number_low", "number_high", "actor__name", "yes_no")
 
 
 @dataclass
@@ -46,9 +51,7 @@ def public_answers(question: Question) -> list[Answer]:
         .filter(question=question)
         .select_related("claim__claimant", "claim__reported_by", "claim__source", "actor")
         .defer("claim__source__text")
-        .order_by(
-            "date_low", "date_high", "number_low", "number_high", "actor__name", "yes_no", "claim__asserted_on", "pk"
-        )
+        .order_by(*VALUE_ORDER, "claim__asserted_on", "pk")
     )
     for answer in answers:
         answer.question = question  # every answer's question is this one: no query per answer
@@ -125,12 +128,12 @@ class QuestionPage:
         return max(times, default=None)
 
 
-def disputed_facts(*, actor=None, source=None, year=None, limit: int | None = None) -> list[Question]:
-    """Questions whose public answers conflict, newest conflict first, each with its values; filtered like the list.
+def answered_by(questions, *, actor=None, source=None, year=None):
+    """``questions`` with a public answer whose claim matches each filter given, as the contradictions list filters.
 
-    One query, however many there are: the public answers of the chosen questions, each with its question.
+    The actor is the claim's claimant or its reporter; the year is the year the claim was asserted.
+    Each filter is one list of question ids, read from the public answers.
     """
-    questions = Question.objects.contradictions()
     answers = Answer.objects.public()
     if actor is not None:
         questions = questions.filter(
@@ -140,12 +143,22 @@ def disputed_facts(*, actor=None, source=None, year=None, limit: int | None = No
         questions = questions.filter(pk__in=answers.filter(claim__source=source).values("question_id"))
     if year is not None:
         questions = questions.filter(pk__in=answers.filter(claim__asserted_on__year=year).values("question_id"))
+    return questions
+
+
+def disputed_facts(*, actor=None, source=None, year=None, limit: int | None = None) -> list[Question]:
+    """Questions whose public answers conflict, newest conflict first, each with its values; filtered like the list.
+
+    One query, however many there are: the public answers of the chosen questions, each with its question.
+    """
+    questions = answered_by(Question.objects.contradictions(), actor=actor, source=source, year=year)
+    answers = Answer.objects.public()
     chosen = questions[:limit] if limit else questions
     found: dict[int, Question] = {}
     rows = (
         answers.filter(question__in=chosen.values("pk"))
         .select_related("question", "actor")
-        .order_by("question_id", "date_low", "date_high", "number_low", "number_high", "actor__name", "yes_no")
+        .order_by("question_id", *VALUE_ORDER)
     )
     for answer in rows:
         question = found.setdefault(answer.question_id, answer.question)
@@ -161,6 +174,111 @@ def disputed_facts(*, actor=None, source=None, year=None, limit: int | None = No
         key=lambda question: (question.became_contradiction_at or earliest, question.pk),
         reverse=True,
     )
+
+
+@dataclass
+class AnswerSummary:
+    """What a list says of one question: its public answers' values, which conflict, and when it was last approved."""
+
+    answers_count: int
+    groups: list[ValueGroup]
+    conflicts: list[GroupConflict]
+    last_reviewed: datetime | None
+
+    @property
+    def is_disputed(self) -> bool:
+        return bool(self.conflicts)
+
+
+def attach_summaries(questions: list[Question]) -> list[Question]:
+    """Set ``question.summary`` (an AnswerSummary) on each public question, in one query whatever their number.
+
+    The values are grouped and compared as on the question's page (``group_by_value``, ``group_conflicts``), so a
+    list names the same values, in the same colours, as the page does.
+    """
+    answers: dict[int, list[Answer]] = {question.pk: [] for question in questions}
+    if questions:
+        rows = (
+            Answer.objects.public()
+            .filter(question__in=list(answers))
+            .select_related("actor")
+            .order_by("question_id", *VALUE_ORDER, "claim__asserted_on", "pk")
+        )
+        by_pk = {question.pk: question for question in questions}
+        for answer in rows:
+            answer.question = by_pk[answer.question_id]  # no query per answer
+            answers[answer.question_id].append(answer)
+    for question in questions:
+        mine = answers[question.pk]
+        groups = group_by_value(mine)
+        times = [answer.reviewed_at for answer in mine if answer.reviewed_at]
+        if question.reviewed_at:
+            times.append(question.reviewed_at)
+        question.summary = AnswerSummary(len(mine), groups, group_conflicts(groups), max(times, default=None))
+    return questions
+
+
+# ---------------------------------------------------------------------------
+# The list of every public question (/questions/)
+
+
+class QuestionSort:
+    NEWEST = "newest"
+    MOST_ANSWERS = "answers"
+    CHOICES = [(NEWEST, "Latest approved first"), (MOST_ANSWERS, "Most answers first")]
+
+
+class Disputed:
+    ALL = ""
+    ONLY = "true"
+    NOT = "false"
+    CHOICES = [(ALL, "All questions"), (ONLY, "Disputed only"), (NOT, "Not disputed")]
+
+
+def latest_approval():
+    """When a question or one of its public answers was last approved, as an expression over questions."""
+    answers = (
+        Answer.objects.public()
+        .filter(question=OuterRef("pk"))
+        .order_by()
+        .values("question")
+        .annotate(latest=Max("reviewed_at"))
+        .values("latest")
+    )
+    latest_answer = Subquery(answers)
+    # Coalesce on both sides: SQLite's MAX(a, b) is NULL when either is, PostgreSQL's GREATEST skips NULLs.
+    return Greatest(Coalesce("reviewed_at", latest_answer), Coalesce(latest_answer, "reviewed_at"))
+
+
+class QuestionFilterForm(ContradictionFilterForm):
+    """The contradictions list's filters (actor, source, year), whether the answers conflict, and an order.
+
+    Actor, source and year are read, suggested and reported exactly as on /contradictions/; a question
+    matches when one of its public answers' claims does.
+    """
+
+    disputed = forms.ChoiceField(choices=Disputed.CHOICES, required=False, label="Show")
+    sort = forms.ChoiceField(choices=QuestionSort.CHOICES, required=False)
+
+    def clean_sort(self):
+        return self.cleaned_data["sort"] or QuestionSort.NEWEST
+
+    @property
+    def disputed_only(self) -> bool:
+        """Whether the list is narrowed to disputed facts (it is not when a filter was refused: all are ignored)."""
+        return self.is_valid() and self.cleaned_data["disputed"] == Disputed.ONLY
+
+    def filter(self, questions):
+        """Apply the valid filters to ``questions`` (public ones) and sort them."""
+        data = self.cleaned_data if self.is_valid() else {}
+        questions = answered_by(questions, actor=data.get("actor"), source=data.get("source"), year=data.get("year"))
+        if data.get("disputed") in (Disputed.ONLY, Disputed.NOT):
+            questions = questions.filter(has_conflict=data["disputed"] == Disputed.ONLY)
+        if data.get("sort") == QuestionSort.MOST_ANSWERS:
+            return questions.order_by("-answers_count", "-pk")
+        return questions.alias(last_approved=latest_approval()).order_by(
+            F("last_approved").desc(nulls_last=True), "-pk"
+        )
 
 
 def answer_value_json(answer: Answer) -> dict:

@@ -36,6 +36,7 @@ urlpatterns = [
     path("questions/<slug:slug>/cite.<citation_format:extension>", views.question_citation, name="question_citation"),
     path("embed/contradictions/<slug:slug>/", views.embed_contradiction, name="embed_contradiction"),
     path("oembed", views.oembed, name="oembed"),
+    path("questions/", views.question_list, name="questions"),
     path("questions/<slug:slug>.json", views.question_data, name="question_json"),
     path("questions/<slug:slug>/", views.question, name="question"),
     path("actors/<slug:slug>.json", views.actor_data, name="actor_json"),

@@ -44,7 +44,15 @@ from reader.embeds import (
 )
 from reader.models import PositionChange
 from reader.public_json import actor_document, contradiction_json, contradiction_json_ld
-from reader.questions import QuestionPage, disputed_facts, question_json
+from reader.questions import (
+    Disputed,
+    QuestionFilterForm,
+    QuestionPage,
+    QuestionSort,
+    attach_summaries,
+    disputed_facts,
+    question_json,
+)
 from search.forms import SearchForm
 from search.query import cached_find, load_results, parse_query
 from sources.capture import archived_body
@@ -55,6 +63,7 @@ CHANGES_PER_PAGE = 20
 LATEST_ON_HOME = 8
 # The latest disputed facts above the first page of contradictions (a large database has hundreds).
 FACTS_ON_LIST = 10
+QUESTIONS_PER_PAGE = 20
 RESULTS_PER_PAGE = 20
 
 
@@ -330,6 +339,40 @@ def question(request, slug):
         },
     }
     return render(request, "reader/question.html", context)
+
+
+def _questions_page(form, number):
+    page = Paginator(form.filter(Question.objects.public()), QUESTIONS_PER_PAGE).get_page(number)
+    page.object_list = attach_summaries(list(page.object_list))
+    return page
+
+
+@require_safe
+@cached_public_page(
+    reads={
+        "actor": text(200),
+        "source": text(500),
+        "year": year,
+        "disputed": one_of(*(value for value, _ in Disputed.CHOICES if value)),
+        "sort": one_of(*(value for value, _ in QuestionSort.CHOICES)),
+        "page": page_number,
+    }
+)
+def question_list(request):
+    """Every public question, disputed or not: the values its approved answers give, and whether they conflict."""
+    form = SimpleLazyObject(lambda: QuestionFilterForm(request.GET))
+    address, generation = request.get_full_path(), public_generation()
+    context = {
+        "form": form,
+        "page": SimpleLazyObject(lambda: _questions_page(form, request.GET.get("page"))),
+        "fragments": {
+            "title": fragment_key("questions-title", address, generation),
+            "page": fragment_key("questions", address, generation),
+            "results": fragment_key("questions-results", address, generation),
+        },
+    }
+    template = "reader/question_list.html#results" if request.htmx else "reader/question_list.html"
+    return render(request, template, context)
 
 
 @require_safe

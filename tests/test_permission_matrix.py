@@ -89,6 +89,7 @@ DESK_POST_ONLY = {"GET": roles("login", "forbidden", "method"), "POST": roles("l
 EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "reader:home": PUBLIC,
     "reader:contradictions": PUBLIC,
+    "reader:questions": PUBLIC,
     "reader:contradiction": PUBLIC,
     "reader:contradiction_json": PUBLIC,
     "reader:question": PUBLIC,

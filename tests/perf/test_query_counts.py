@@ -119,6 +119,7 @@ PAGES = {
     "actor": Page("reader:actor", lambda: [FEW_CLAIMS_ACTOR], lambda: [BENCH_ACTOR_SLUG]),
     "actor json": Page("reader:actor_json", lambda: [FEW_CLAIMS_ACTOR], lambda: [BENCH_ACTOR_SLUG]),
     "changes": Page("reader:changes"),
+    "questions": Page("reader:questions", many_query="sort=answers"),
     "changes by actor": Page(
         "reader:changes",
         few_query=lambda: f"actor={changed_actor(most=False)}",
@@ -216,6 +217,9 @@ class QueryCountTests(BaseTestCase):
 
     def test_question_queries_do_not_grow(self):
         self.assert_constant("question")
+
+    def test_question_list_queries_do_not_grow(self):
+        self.assert_constant("questions")
 
     def test_question_json_queries_do_not_grow(self):
         self.assert_constant("question json")

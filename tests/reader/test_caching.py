@@ -175,6 +175,7 @@ class ConditionalGetTest(ReaderTestCase):
         for url in (
             reverse("reader:home"),
             reverse("reader:contradictions"),
+            reverse("reader:questions"),
             self.url,
             reverse("reader:contradiction_json", args=[self.proposition.slug]),
             self.pakistan.get_absolute_url(),
@@ -505,6 +506,8 @@ class LoggedInFragmentsTest(ReaderTestCase):
             reverse("reader:home"): 2,
             reverse("reader:contradictions"): 2,
             reverse("reader:contradictions") + "?page=1&sort=claims": 2,
+            reverse("reader:questions"): 2,
+            reverse("reader:questions") + "?disputed=true&sort=answers": 2,
             reverse("reader:search") + "?q=shelter": 2,
             self.proposition.get_absolute_url(): 2,
             self.pakistan.get_absolute_url(): 2,

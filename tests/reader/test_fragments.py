@@ -49,6 +49,7 @@ class FragmentsAreWholeTest(ReaderTestCase):
         self.pages = [
             reverse("reader:home"),
             reverse("reader:contradictions"),
+            reverse("reader:questions"),
             reverse("reader:search") + "?q=shelter",
             self.proposition.get_absolute_url(),
             self.pakistan.get_absolute_url(),

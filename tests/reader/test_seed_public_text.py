@@ -23,6 +23,7 @@ class SeedPublicTextTest(TestCase):
         urls = [
             reverse("reader:home"),
             reverse("reader:contradictions"),
+            reverse("reader:questions"),
             reverse("reader:feed"),
             f"{reverse('reader:search')}?q=Taliban",
             f"{reverse('reader:search')}?q=ceasefire",

@@ -53,6 +53,7 @@ class SharingTagsTest(ReaderTestCase):
         self.pages = {
             "home": reverse("reader:home"),
             "contradictions": reverse("reader:contradictions"),
+            "questions": reverse("reader:questions"),
             "contradiction": self.proposition.get_absolute_url(),
             "actor": self.pakistan.get_absolute_url(),
             "source": reverse("reader:source", args=[self.source.pk]),

@@ -28,6 +28,7 @@ class TimeElementTest(ReaderTestCase):
         for url in (
             reverse("reader:home"),
             reverse("reader:contradictions"),
+            reverse("reader:questions"),
             claim.claimant.get_absolute_url(),
             claim.source.get_absolute_url(),
             f"{reverse('reader:search')}?q=Taliban",

@@ -165,6 +165,9 @@ class QueryStringTests(BadInputTestCase):
             ("analyst", "desk:propositions", [], f"q=Tali{NUL}ban", 200),
             ("analyst", "desk:anchor_preview", source, f"quote=Tali{NUL}ban&prefix=a{NUL}b&suffix={NUL}{NUL}", 200),
             ("reader", "reader:contradictions", [], f"actor=Tali{NUL}ban&source=Sam{NUL}ple", 200),
+            ("reader", "reader:questions", [], f"actor=Tali{NUL}ban&source={HUGE}&disputed={NUL}&sort={NUL}", 200),
+            ("reader", "reader:questions", [], f"page={HUGE}&year=%C2%B2%C2%B2%C2%B2%C2%B2&disputed=%C2%B9", 200),
+            ("reader", "reader:questions", [], f"actor={BAD_UTF8}", 400),
             ("reader", "reader:search", [], f"q=%22Tali{NUL}ban%22+-TTP+OR", 200),
             ("analyst", "desk:actor_suggestions", [], f"field={NUL}&{NUL}=x", 404),  # no such field
             ("analyst", "desk:actor_suggestions", [], f"claimant={BAD_UTF8}", 400),
