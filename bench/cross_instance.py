@@ -25,13 +25,12 @@ import django
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import transaction  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from bench.corpus import BENCH_CONTRADICTION_SLUG  # noqa: E402
 from bench.prepare import REVIEWER, WRITER  # noqa: E402
-from bench.writer import setting_up  # noqa: E402
-from claims.models import Claim, Proposition, Side, Stance  # noqa: E402
+from bench.writer import approved_claim, setting_up, submitted_stance  # noqa: E402
+from claims.models import Proposition, Side, Stance  # noqa: E402
 
 
 def set_up() -> dict:
@@ -40,21 +39,10 @@ def set_up() -> dict:
     reviewer.is_staff = True  # the review queue is in the admin
     reviewer.set_password(password)
     reviewer.save()
-    start, end = sentences[len(sentences) // 2]
-    with transaction.atomic():
-        claim = Claim.record(
-            source=source,
-            quote=source.text[start:end],
-            position=start,
-            claimant=claimant,
-            paraphrase="Approved through one instance, read through the other.",
-            created_by=analyst,
-        )
-    claim.submit(analyst)
-    claim.approve(reviewer)
+    paraphrase = "Approved through one instance, read through the other."
+    claim = approved_claim(analyst, reviewer, source, sentences[len(sentences) // 2], claimant, paraphrase)
     proposition = Proposition.objects.get(slug=BENCH_CONTRADICTION_SLUG)
-    stance = Stance.objects.create(claim=claim, proposition=proposition, side=Side.DISPUTES, created_by=analyst)
-    stance.submit(analyst)
+    stance = submitted_stance(claim, proposition, Side.DISPUTES, analyst)
     return {
         "reviewer": reviewer.username,
         "password": password,

@@ -506,17 +506,7 @@ def wrk_spread(base_urls: list[str], path: str, *, seconds: int, threads: int, c
 
 
 def prepare(env: dict) -> dict:
-    completed = subprocess.run(  # noqa: S603
-        [PYTHON, str(BASE_DIR / "bench" / "prepare.py")],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode:
-        raise BenchError(f"bench/prepare.py failed:\n{completed.stderr[-3000:]}")
-    return json.loads(completed.stdout)
+    return json.loads(run_in_app("prepare.py", env=env))
 
 
 def wanted(page: dict, options: Options) -> bool:
@@ -795,6 +785,7 @@ def run_postgres(
 
 
 def run_in_app(script: str, *args: str, env: dict) -> str:
+    """What ``bench/<script>`` prints, run with ``args`` in the app's environment ``env``; BenchError if it fails."""
     completed = subprocess.run(  # noqa: S603
         [PYTHON, str(BASE_DIR / "bench" / script), *args],
         cwd=BASE_DIR,

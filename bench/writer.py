@@ -74,24 +74,33 @@ def setting_up():
     return analyst, reviewer, source, text.sentences, claimant, proposition
 
 
-def write_once(rng, analyst, reviewer, source, sentences, claimant, proposition) -> None:
-    start, end = rng.choice(sentences)
+def approved_claim(analyst, reviewer, source, sentence: tuple[int, int], claimant, paraphrase: str) -> Claim:
+    """``claimant``'s claim quoting ``sentence`` (start, end) of ``source``, by ``analyst``, approved by ``reviewer``."""
+    start, end = sentence
     with transaction.atomic():
         claim = Claim.record(
             source=source,
             quote=source.text[start:end],
             position=start,
             claimant=claimant,
-            paraphrase="Written by the load check.",
+            paraphrase=paraphrase,
             created_by=analyst,
         )
     claim.submit(analyst)
     claim.approve(reviewer)
-    stance = Stance.objects.create(
-        claim=claim, proposition=proposition, side=rng.choice(Side.values), created_by=analyst
-    )
+    return claim
+
+
+def submitted_stance(claim, proposition, side: str, analyst) -> Stance:
+    """``claim``'s stance on ``proposition``, made and submitted for review by ``analyst``."""
+    stance = Stance.objects.create(claim=claim, proposition=proposition, side=side, created_by=analyst)
     stance.submit(analyst)
-    stance.approve(reviewer)
+    return stance
+
+
+def write_once(rng, analyst, reviewer, source, sentences, claimant, proposition) -> None:
+    claim = approved_claim(analyst, reviewer, source, rng.choice(sentences), claimant, "Written by the load check.")
+    submitted_stance(claim, proposition, rng.choice(Side.values), analyst).approve(reviewer)
 
 
 def work(number: int, setup, tally: Tally) -> None:
