@@ -66,6 +66,7 @@ from claims.models import Proposition, ReviewError, StaleEdit
 from claims.models import Stance as StanceModel
 from config.middleware import parse_id
 from reader import citations, public
+from reader.translations import attach_translations
 from sources.models import Source as SourceModel
 
 
@@ -291,6 +292,7 @@ def list_claims(request, filters: Query[ListFilters]):
     found = lists.claims(lists.PublicClaimFilter.read(filters))
     records, cursor = paginate(found, CLAIMS, cursor=filters.cursor, size=filters.page_size)
     public.attach_public_stances(records)
+    attach_translations(records)
     return _page(request, records, cursor, lambda claim: claim_record(claim, absolute(request)))
 
 
@@ -315,6 +317,7 @@ def get_claim(request, claim_id: str):
     """One approved claim."""
     claim = _public_or_404(lists.claims(lists.PublicClaimFilter()), claim_id, "claim")
     public.attach_public_stances([claim])
+    attach_translations([claim])
     return claim_record(claim, absolute(request))
 
 

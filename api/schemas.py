@@ -112,8 +112,19 @@ class ClaimBase(Schema):
     approved_at: Timestamp
 
 
+class QuoteTranslation(Schema):
+    language: str = Field(description="The language translated into, a BCP 47 tag: en, ur, fa, ps, ar, …")
+    text: str = Field(description="The translation. The claim's quote stays the original, which alone is anchored.")
+    translator: str = Field(description="Who translated it: a person, or e.g. a team or a checked machine translation.")
+    kind: Literal["human", "machine"]
+    approved_at: Timestamp
+
+
 class Claim(ClaimBase):
     stances: list[ClaimStance] = Field(description="The public propositions this claim takes a side on.")
+    translations: list[QuoteTranslation] = Field(
+        description="Reviewed translations of the quote, one per language, by language; approved ones only."
+    )
 
 
 class Stance(Schema):
@@ -143,6 +154,9 @@ class ContradictionSummary(Schema):
 class SideClaim(ClaimBase):
     side: Side
     note: str
+    translations: list[QuoteTranslation] = Field(
+        description="Reviewed translations of the quote, one per language, by language; approved ones only."
+    )
 
 
 class Contradiction(Schema):

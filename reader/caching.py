@@ -115,6 +115,7 @@ from django.utils.translation import get_language
 
 from claims.models import ReviewState
 from config.middleware import parse_id
+from reader.translations import preference as translation_preference
 
 GENERATION_KEY = "public-data-generation"
 WITHDRAWAL_KEY = "public-data-withdrawal"
@@ -416,6 +417,8 @@ def keep_read_parameters(request, reads) -> None:
 def page_cache_key(request) -> str:
     """Where the page at this request's address is kept (whatever the generation)."""
     variant = "htmx" if request.headers.get("HX-Request") else "page"
+    # The translation language a reader prefers opens that translation (reader.translations): a page per choice.
+    variant += f":translations-{translation_preference(request) or 'folded'}"
     # Pages hold absolute addresses (permanent links, og:url), so the scheme and host matter.
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()
@@ -652,13 +655,13 @@ def _capture_saved(sender, instance, raw=False, **kwargs):
 
 def connect_invalidation() -> None:
     """Bump the public and desk generations whenever a record changes (called from ReaderConfig.ready)."""
-    from claims.models import Actor, Answer, Claim, Proposition, Question, Revision, Stance
+    from claims.models import Actor, Answer, Claim, Proposition, Question, Revision, Stance, Translation
     from sources.models import Capture, Source
 
-    for model in (Claim, Proposition, Stance, Actor, Source, Question, Answer):
+    for model in (Claim, Proposition, Stance, Actor, Source, Question, Answer, Translation):
         post_save.connect(_reviewable_saved, sender=model, dispatch_uid=f"public-cache-save-{model.__name__}")
         post_delete.connect(_reviewable_deleted, sender=model, dispatch_uid=f"public-cache-delete-{model.__name__}")
     post_save.connect(_capture_saved, sender=Capture, dispatch_uid="public-cache-save-Capture")
-    for model in (Claim, Proposition, Stance, Revision, Actor, Source, Question, Answer):
+    for model in (Claim, Proposition, Stance, Revision, Actor, Source, Question, Answer, Translation):
         post_save.connect(desk_data_changed, sender=model, dispatch_uid=f"desk-cache-save-{model.__name__}")
         post_delete.connect(desk_data_changed, sender=model, dispatch_uid=f"desk-cache-delete-{model.__name__}")

@@ -19,6 +19,7 @@ from config.middleware import parse_id
 from reader.caching import cached_between_withdrawals, cached_for_scope
 from reader.notices import attach_notices
 from reader.positions import SIDES, Statement, read_position, statement_order
+from reader.translations import attach_translations
 from sources.models import Source
 
 OPPOSING_SIDES = {Side.SUPPORTS: Side.DISPUTES, Side.DISPUTES: Side.SUPPORTS}
@@ -38,7 +39,7 @@ def public_stances():
 
 
 def contradiction_stances(proposition: Proposition) -> list[Stance]:
-    """The proposition's public stances, each claim with its source paragraph, in date order."""
+    """The proposition's public stances, each claim with its source paragraph and translations, in date order."""
     stances = list(
         public_stances()
         .filter(proposition=proposition)
@@ -46,6 +47,7 @@ def contradiction_stances(proposition: Proposition) -> list[Stance]:
         .order_by(F("claim__asserted_on").asc(nulls_last=True), "claim__source_id", "claim__start", "pk")
     )
     attach_paragraphs([stance.claim for stance in stances])
+    attach_translations([stance.claim for stance in stances])
     return stances
 
 
@@ -573,6 +575,8 @@ class ActorPage:
         quoted = self._summed_up()
         quoted += [stance.change_from for position, stance in page.object_list if position and stance.change_from]
         claims = self._read_claims([*claim_ids, *(stance.claim_id for stance in quoted)])
+        attach_translations(claims.values())
+        page.quoted_claims = list(claims.values())
         self.attach_claims(quoted, claims)
         page.parts, page.unlinked_claims = [], []
         for position, stance in page.object_list:
@@ -617,8 +621,8 @@ class ActorPage:
 
 
 def source_claims(source: Source) -> list[Claim]:
-    """The source's public claims in text order, with the propositions they take sides on."""
-    return attach_public_stances(
+    """The source's public claims in text order, with the propositions they take sides on and their translations."""
+    claims = attach_public_stances(
         list(
             Claim.objects.public()
             .filter(source=source)
@@ -626,6 +630,10 @@ def source_claims(source: Source) -> list[Claim]:
             .order_by("start", "-end", "pk")
         )
     )
+    for claim in claims:
+        claim.source = source  # a translation's label names the source's language: no query per claim
+    attach_translations(claims)
+    return claims
 
 
 def counts() -> dict[str, int]:

@@ -45,9 +45,24 @@ def source_json(source: Source, absolute: Absolute) -> dict:
     }
 
 
-def claim_json(claim: Claim, absolute: Absolute) -> dict:
-    """A claim with its W3C Web Annotation selectors into the source text."""
+def translation_json(translation) -> dict:
+    """An approved translation of a quote or summary: never the quote itself, which stays the original."""
     return {
+        "language": translation.language,
+        "text": translation.text,
+        "translator": translation.translator,
+        "kind": translation.kind,
+        "approved_at": _timestamp(translation.first_approved_at),
+    }
+
+
+def claim_json(claim: Claim, absolute: Absolute) -> dict:
+    """A claim with its W3C Web Annotation selectors into the source text.
+
+    With its approved translations when they were read with it
+    (reader.translations.attach_translations): ``translations``, by language.
+    """
+    record = {
         "id": claim.pk,
         "url": absolute(claim.get_absolute_url()),
         "claimant": actor_json(claim.claimant, absolute),
@@ -62,6 +77,9 @@ def claim_json(claim: Claim, absolute: Absolute) -> dict:
         "source": source_json(claim.source, absolute),
         "approved_at": _timestamp(claim.first_approved_at),
     }
+    if hasattr(claim, "public_translations"):
+        record["translations"] = [translation_json(translation) for translation in claim.public_translations]
+    return record
 
 
 def contradiction_json(

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce, Greatest
 
 from claims.models import Answer, Question
 from claims.questions import ValueType, conflict_between
-from reader import answer_axis
+from reader import answer_axis, translations
 from reader.notices import attach_notices
 from reader.public import ContradictionFilterForm, attach_paragraphs
 
@@ -58,6 +58,7 @@ def public_answers(question: Question) -> list[Answer]:
     claims = [answer.claim for answer in answers]
     attach_paragraphs(claims)
     attach_notices(claims)
+    translations.attach_translations(claims)
     return answers
 
 

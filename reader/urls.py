@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from django.views.decorators.http import require_safe
 
-from reader import citations, views
+from reader import citations, translations, views
 from reader.caching import cached_public_page
 from reader.feeds import LatestPublicFeed
 
@@ -46,5 +46,6 @@ urlpatterns = [
     path("sources/<int:source_pk>/captures/<int:pk>.warc.gz", views.capture, name="capture"),
     path("sources/<int:source_pk>/captures/<int:pk>.html", views.capture_body, name="capture_body"),
     path("search/", views.search, name="search"),
+    path("translations/language/", translations.choose_preference, name="translation_preference"),
     path("feed/", require_safe(cached_public_page(LatestPublicFeed(), shared=True)), name="feed"),
 ]

@@ -20,7 +20,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from claims.models import Actor, Proposition, Question
-from reader import citations, notices, public
+from reader import citations, notices, public, translations
 from reader.caching import (
     cached_for_scope,
     cached_public_page,
@@ -158,8 +158,11 @@ def contradiction(request, slug):
         "columns": SimpleLazyObject(lambda: page.columns),
         "related": SimpleLazyObject(lambda: page.related),
         **cached_for_scope(f"contradiction-head:{_site(request)}", "proposition", proposition.pk, head),
+        **translations.translation_context(
+            request, lambda: [stance.claim for stance in page.stances], back=request.path
+        ),
         "fragments": {
-            "claims": fragment_key("contradiction", proposition.pk, permalink, scope),
+            "claims": fragment_key("contradiction", proposition.pk, permalink, scope, translations.preference(request)),
             "related": fragment_key("contradiction-related", proposition.pk, public_generation()),
         },
     }
@@ -185,7 +188,14 @@ def actor(request, slug):
     context = {
         "actor": actor,
         "actor_page": actor_page,
-        "fragments": {"claims": fragment_key("actor-page", actor.pk, request.get_full_path(), scope)},
+        **translations.translation_context(
+            request, lambda: actor_page.page.quoted_claims, back=request.get_full_path()
+        ),
+        "fragments": {
+            "claims": fragment_key(
+                "actor-page", actor.pk, request.get_full_path(), scope, translations.preference(request)
+            )
+        },
     }
     return render(request, "reader/actor.html", context)
 
@@ -247,10 +257,18 @@ def source(request, pk):
         "archive": archive,
         "quote_counts": SimpleLazyObject(lambda: notices.quote_counts(claims)),
         "claim_count": cached_for_scope("source-claim-count", "source", source.pk, lambda: len(claims)),
+        "summaries": SimpleLazyObject(lambda: translations.source_summaries(source)),
+        **translations.translation_context(request, lambda: claims, back=request.path),
         "fragments": {
             "archive": fragment_key("source-archive", source.pk, scope),
             # Its claims' references name their absolute permanent addresses (reader/templatetags/cite.py).
-            "text": fragment_key("source", source.pk, request.build_absolute_uri(source.get_absolute_url()), scope),
+            "text": fragment_key(
+                "source",
+                source.pk,
+                request.build_absolute_uri(source.get_absolute_url()),
+                scope,
+                translations.preference(request),
+            ),
         },
     }
     return render(request, "reader/source.html", context)
@@ -335,8 +353,17 @@ def question(request, slug):
         "page": page,
         "permalink": permalink,
         "fragments": {
-            "answers": fragment_key("question", question.pk, permalink, scope_token("question", question.pk)),
+            "answers": fragment_key(
+                "question",
+                question.pk,
+                permalink,
+                scope_token("question", question.pk),
+                translations.preference(request),
+            ),
         },
+        **translations.translation_context(
+            request, lambda: [answer.claim for answer in page.answers], back=request.path
+        ),
     }
     return render(request, "reader/question.html", context)
 

@@ -8,10 +8,10 @@ changes which actors and sources are public, so indexing one re-checks those.
 """
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.html import strip_tags
 
-from claims.models import Actor, Answer, Claim, Proposition, Question
+from claims.models import Actor, Answer, Claim, Proposition, Question, ReviewState, Translation
 from search.models import EntryKind, SearchEntry
 from sources.models import Source
 
@@ -30,7 +30,18 @@ def _clean(*parts: str) -> str:
 
 def _claim_entry(claim: Claim) -> dict:
     names = [claim.claimant.name, claim.reported_by.name if claim.reported_by_id else ""]
-    return {"title": _clean(claim.quote), "body": _clean(claim.paraphrase), "context": _clean(*names)}
+    # A claim is found by its approved translations too, read with it (_public_claims).
+    translated = [translation.text for translation in claim.indexed_translations]
+    return {"title": _clean(claim.quote), "body": _clean(claim.paraphrase, *translated), "context": _clean(*names)}
+
+
+def _public_claims():
+    approved = Translation.objects.filter(state=ReviewState.APPROVED).order_by("language", "pk").only("claim", "text")
+    return (
+        Claim.objects.public()
+        .select_related("claimant", "reported_by")
+        .prefetch_related(Prefetch("translations", queryset=approved, to_attr="indexed_translations"))
+    )
 
 
 def _proposition_entry(proposition: Proposition) -> dict:
@@ -55,7 +66,7 @@ def _source_entry(source: Source) -> dict:
 
 # What is public of each kind, and what its entry holds.
 _PUBLIC = {
-    EntryKind.CLAIM: lambda: Claim.objects.public().select_related("claimant", "reported_by"),
+    EntryKind.CLAIM: _public_claims,
     EntryKind.PROPOSITION: lambda: Proposition.objects.public(),
     EntryKind.QUESTION: lambda: Question.objects.public(),
     EntryKind.ACTOR: lambda: Actor.objects.public(),
@@ -99,6 +110,10 @@ def index_record(record) -> None:
     if isinstance(record, Answer):  # an answer is found through its question's entry
         index_object(EntryKind.QUESTION, record.question_id)
         return
+    if isinstance(record, Translation):  # a translation is found through its claim's entry
+        if record.claim_id:
+            index_object(EntryKind.CLAIM, record.claim_id)
+        return
     kind = _MODEL_KINDS[type(record)]
     with transaction.atomic():
         index_object(kind, record.pk)
@@ -120,6 +135,10 @@ def forget_record(record) -> None:
     """Remove a deleted record's entry (and re-check what depended on it)."""
     if isinstance(record, Answer):
         index_object(EntryKind.QUESTION, record.question_id)
+        return
+    if isinstance(record, Translation):
+        if record.claim_id:
+            index_object(EntryKind.CLAIM, record.claim_id)
         return
     kind = _MODEL_KINDS[type(record)]
     with transaction.atomic():

@@ -7,11 +7,11 @@ change leaves the index as it was.
 
 from django.db.models.signals import post_delete, post_save
 
-from claims.models import Actor, Answer, Claim, Proposition, Question
+from claims.models import Actor, Answer, Claim, Proposition, Question, Translation
 from search.index import forget_record, index_record
 from sources.models import Source
 
-INDEXED_MODELS = (Claim, Proposition, Question, Answer, Actor, Source)
+INDEXED_MODELS = (Claim, Proposition, Question, Answer, Translation, Actor, Source)
 
 
 def _saved(sender, instance, raw=False, **kwargs):

@@ -79,8 +79,9 @@ class ActorPageTest(ReaderTestCase):
         speaker = Actor.objects.create(state="approved", name="Prolific speaker")
         small = self.contradiction_with(1, statement="Small")
         url = small.stances.get(side="supports").claim.claimant.get_absolute_url()
-        # actor; its claims' ids, their stances, propositions, opponents' names; members; the page's claims and opponents
-        with self.assertNumQueries(8):
+        # actor; its claims' ids, their stances, propositions, opponents' names; members; the page's claims, their
+        # translations, and opponents
+        with self.assertNumQueries(9):
             self.get(url)
         large = self.contradiction_with(6, statement="Large")
         for stance in large.stances.filter(side="supports"):
@@ -88,7 +89,7 @@ class ActorPageTest(ReaderTestCase):
             claim.claimant = speaker
             claim.save()
         url = speaker.get_absolute_url()
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             response = self.get(url)
         self.assertEqual(len(response.context["actor_page"].positions[0].stances), 6)
         self.assertEqual(len(response.context["actor_page"].positions[0].opponents), 6)
@@ -100,7 +101,7 @@ class ActorPageTest(ReaderTestCase):
         with CaptureQueriesContext(connection) as second:
             response = self.client.get(self.url)
 
-        self.assertEqual(len(first) - len(second), 7)  # all but the actor (the page count is kept too)
+        self.assertEqual(len(first) - len(second), 8)  # all but the actor (the page count is kept too)
         self.assertContains(response, "the Taliban is providing shelter for TTP members")
 
     def test_a_newly_approved_claim_shows_at_once_to_a_logged_in_reader(self):

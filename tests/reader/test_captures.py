@@ -306,16 +306,16 @@ class QueryCountTests(CaptureTestCase):
             _, source = self.rechecked_contradiction(claims_per_side, rechecks)
             with (
                 self.subTest(claims=claims_per_side),
-                self.assertNumQueries(5),
-            ):  # source, captures, claims, stances, checks
+                self.assertNumQueries(7),
+            ):  # source, captures, claims, stances, translations, summaries, checks
                 response = self.get(source.get_absolute_url())
             self.assertContains(response, 'class="quote-notice"', count=1)
 
     def test_the_contradiction_page_reads_them_in_two_queries_whatever_their_number(self):
         for claims_per_side, rechecks in ((1, 1), (10, 15)):
             proposition, _ = self.rechecked_contradiction(claims_per_side, rechecks)
-            # proposition, stances, source texts, captures, quote checks, related
-            with self.subTest(claims=claims_per_side), self.assertNumQueries(6):
+            # proposition, stances, source texts, translations, captures, quote checks, related
+            with self.subTest(claims=claims_per_side), self.assertNumQueries(7):
                 response = self.get(proposition.get_absolute_url())
             self.assertContains(response, 'class="quote-notice"', count=1)
 

@@ -176,9 +176,9 @@ class ContradictionPageTest(ReaderTestCase):
         small = self.contradiction_with(1, statement="Small")
         large = self.contradiction_with(10, statement="Large")
 
-        with self.assertNumQueries(5):  # proposition, stances, source texts, their captures, related
+        with self.assertNumQueries(6):  # proposition, stances, source texts, translations, captures, related
             self.get(small.get_absolute_url())
-        with self.assertNumQueries(5):  # proposition, stances, source texts, their captures, related
+        with self.assertNumQueries(6):  # proposition, stances, source texts, translations, captures, related
             response = self.get(large.get_absolute_url())
         self.assertEqual(len(response.context["stances"]), 20)
 
@@ -225,7 +225,7 @@ class ContradictionDataTest(ReaderTestCase):
         small = self.contradiction_with(1, statement="Small")
         large = self.contradiction_with(10, statement="Large")
 
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(4):  # proposition, stances, source texts, translations
             self.get(reverse("reader:contradiction_json", args=[small.slug]))
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(4):
             self.get(reverse("reader:contradiction_json", args=[large.slug]))

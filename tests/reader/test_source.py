@@ -115,7 +115,7 @@ class SourcePageTest(ReaderTestCase):
 
         for proposition in (small, large):
             url = proposition.stances.first().claim.source.get_absolute_url()
-            with self.assertNumQueries(4):  # source, its captures, claims, their stances
+            with self.assertNumQueries(6):  # source, its captures, claims, their stances and translations, summaries
                 self.get(url)
 
 

@@ -5,15 +5,16 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.models import Actor, Answer, Claim, Proposition, Question, Stance
-from reader.public_json import actor_json, claim_json, source_json
+from claims.models import Actor, Answer, Claim, Proposition, Question, Stance, Translation
+from reader.public_json import actor_json, claim_json, source_json, translation_json
 from reader.questions import answer_value_json, question_record
 from sources.models import Source
 
 
 class Command(BaseCommand):
     help = (
-        "Write every public record (sources with their text, actors, propositions, questions, claims, answers, stances) "
+        "Write every public record (sources with their text, actors, propositions, questions, claims, answers, stances, "
+        "translations) "
         "as JSON Lines: "
         'one object per line, each with a "type". Drafts, pending and rejected work are never included.'
     )
@@ -94,4 +95,12 @@ class Command(BaseCommand):
                 "proposition": stance.proposition.slug,
                 "side": stance.side,
                 "note": stance.note,
+            }
+        translations = Translation.objects.public().order_by("pk")
+        for translation in translations.iterator(chunk_size=500):
+            yield {
+                "type": "translation",
+                "claim": translation.claim_id,
+                "source": translation.source_id,
+                **translation_json(translation),
             }
