@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
-from claims.models import Actor, Claim, Proposition, ReviewState, Side, Stance, StateChange
+from claims.models import Actor, Claim, Proposition, Question, ReviewState, Side, Stance, StateChange
+from claims.translations import Translation, TranslationKind
 from sources.models import Source
 
 SEEDS = Path(settings.BASE_DIR) / "seeds"
@@ -28,7 +29,7 @@ def load(**options) -> str:
 
 
 def counts():
-    return [model.objects.count() for model in (Source, Actor, Proposition, Claim, Stance, StateChange)]
+    return [model.objects.count() for model in (Source, Actor, Proposition, Claim, Stance, Translation, StateChange)]
 
 
 class LoadSeedsTests(TestCase):
@@ -54,6 +55,27 @@ class LoadSeedsTests(TestCase):
     def test_every_quote_is_exactly_in_its_source(self):
         for claim in Claim.objects.select_related("source"):
             assert claim.source.text[claim.start : claim.end] == claim.quote
+
+    def test_every_contradiction_and_question_has_a_reviewed_translation(self):
+        public = Translation.objects.public()
+        assert public.count() == Translation.objects.count() >= 10
+        for slug in SIX:
+            quoted = Stance.objects.public().filter(proposition__slug=slug).values("claim")
+            assert public.filter(claim__in=quoted, language="ur").exists(), slug
+        for question in Question.objects.public():
+            assert public.filter(claim__answers__question=question).exists(), question.slug
+        assert {"ur", "ps", "fa"} <= set(public.values_list("language", flat=True))
+
+    def test_seed_translations_say_they_are_checked_machine_translations(self):
+        for translation in Translation.objects.select_related("claim__source"):
+            assert translation.kind == TranslationKind.MACHINE
+            assert translation.translator == "Machine translation, checked by the desk"
+            assert translation.language != translation.claim.source.language
+
+    def test_a_second_run_keeps_one_translation_per_claim_and_language(self):
+        before = list(Translation.objects.order_by("pk").values_list("pk", "version", "state"))
+        load()
+        assert list(Translation.objects.order_by("pk").values_list("pk", "version", "state")) == before
 
     def test_there_are_at_least_twenty_approved_claims(self):
         assert Claim.objects.filter(state=ReviewState.APPROVED).count() >= 20

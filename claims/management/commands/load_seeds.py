@@ -10,6 +10,7 @@ from tqdm import tqdm
 from claims.models import Actor, Answer, Claim, Proposition, Question, ReviewState, Stance
 from claims.questions import ValueType, read_value
 from claims.roles import system_account
+from claims.translations import Translation, TranslationKind, TranslationLanguage
 from claims.values import InvalidValue
 from reader.caching import writing_in_bulk
 from sources.anchoring import AnchorError, anchor_quote
@@ -22,7 +23,7 @@ DEFAULT_PATH = Path(settings.BASE_DIR) / "seeds" / "annotations.toml"
 
 class Command(BaseCommand):
     help = (
-        "Load the seed sources, actors, propositions, claims, stances, questions and answers from seeds/annotations.toml, "
+        "Load the seed sources, actors, propositions, claims, stances, questions, answers and translations from seeds/annotations.toml, "
         "approved by the system account. Safe to run again: only differences are written."
     )
 
@@ -44,11 +45,13 @@ class Command(BaseCommand):
                 claims[entry["key"]] = self.load_claim(entry, sources, actors, propositions)
             for entry in data.get("questions", []):
                 self.load_question(entry, claims, propositions)
+            for entry in data.get("translations", []):
+                self.load_translation(entry, claims)
         changed = self.counts["created"] + self.counts["updated"] + self.counts["approved"]
         summary = (
             f"{len(data['sources'])} sources, {len(data['actors'])} actors, "
             f"{len(data['propositions'])} propositions, {len(data['claims'])} claims, "
-            f"{len(data.get('questions', []))} questions"
+            f"{len(data.get('questions', []))} questions, {len(data.get('translations', []))} translations"
         )
         if changed:
             self.stdout.write(
@@ -116,6 +119,14 @@ class Command(BaseCommand):
                         read_value(question, answer.get("value", ""))
                     except InvalidValue as error:
                         problems.append(f"question {slug}, answer of {answer.get('claim')}: {error}")
+        for entry in data.get("translations", []):
+            claim = entry.get("claim", "?")
+            if claim not in claim_keys:
+                problems.append(f"translation of {claim}: unknown claim")
+            if entry.get("language") not in TranslationLanguage.values:
+                problems.append(f"translation of {claim}: unknown language {entry.get('language')!r}")
+            if entry.get("kind") not in TranslationKind.values:
+                problems.append(f"translation of {claim}: unknown kind {entry.get('kind')!r}")
         if problems:
             raise CommandError("The seed file has problems; nothing was loaded:\n  " + "\n  ".join(problems))
         return texts
@@ -270,3 +281,16 @@ class Command(BaseCommand):
                 question.refresh_public_state()
             self.publish(answer)
         return question
+
+    def load_translation(self, entry: dict, claims: dict) -> Translation:
+        claim = claims[entry["claim"]]
+        # The approved one first: "approved" sorts before the other states.
+        found = Translation.objects.filter(claim=claim, language=entry["language"]).order_by("state", "pk").first()
+        translation = found or Translation(claim=claim, language=entry["language"], created_by=self.system)
+        values = {"text": entry["text"], "translator": entry["translator"], "kind": entry["kind"]}
+        if translation.pk is None:
+            self.sync(translation, values)
+            translation.full_clean()
+        self.save(translation, values)
+        self.publish(translation)
+        return translation
