@@ -1,7 +1,7 @@
 from django.urls import path
 
 from claims.models import Answer, Claim, Proposition, Question, Stance
-from desk import views
+from desk import translating, views
 
 app_name = "desk"
 
@@ -51,4 +51,8 @@ urlpatterns = [
     path("answers/<int:pk>/edit/", views.answer_edit, name="answer_edit"),
     path("answers/<int:pk>/submit/", views.answer_submit, name="answer_submit"),
     path("answers/<int:pk>/revise/", views.revise, {"model": Answer}, name="answer_revise"),
+    path("claims/<int:pk>/translations/", translating.claim_translations, name="claim_translations"),
+    path("translations/<int:pk>/edit/", translating.translation_edit, name="translation_edit"),
+    path("translations/<int:pk>/submit/", translating.translation_submit, name="translation_submit"),
+    path("translations/<int:pk>/revise/", translating.translation_revise, name="translation_revise"),
 ]

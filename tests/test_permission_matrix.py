@@ -165,6 +165,13 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "desk:answer_edit": {"GET": authors_only("ok"), "POST": authors_only("invalid")},
     "desk:answer_submit": DESK_POST_ONLY | {"POST": authors_only("redirect")},
     "desk:answer_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    # Translations of quotes: drafts are their author's; anyone at the desk proposes changes to approved ones.
+    "desk:claim_translations": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    "desk:translation_edit": {"GET": authors_only("ok"), "POST": authors_only("invalid")},
+    "desk:translation_submit": DESK_POST_ONLY | {"POST": authors_only("redirect")},
+    "desk:translation_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    # A reader's translation language: a cookie and back to the page, for everyone.
+    "reader:translation_preference": {"GET": every("redirect"), "POST": every("method")},
 }
 
 # The API. Reading needs no token, but a token sent must work (the outsider's does not); writing needs a
@@ -421,7 +428,12 @@ class PermissionMatrixTests(BaseTestCase):
             "desk:answer_edit": [self.draft_answer.pk],
             "desk:answer_submit": [self.draft_answer.pk],
             "desk:answer_revise": [self.public_answer.pk],
+            "desk:claim_translations": [self.draft_claim.pk],
+            "desk:translation_edit": [self.draft_translation.pk],
+            "desk:translation_submit": [self.draft_translation.pk],
+            "desk:translation_revise": [self.public_translation.pk],
             "api:contradiction": [c.slug],
+            "api:question": [self.public_question.slug],
             "api:claim": [self.public_claim.pk],
             "api:contradiction_citation": [c.slug],
             "api:claim_citation": [self.public_claim.pk],
