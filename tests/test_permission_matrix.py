@@ -433,7 +433,6 @@ class PermissionMatrixTests(BaseTestCase):
             "desk:translation_submit": [self.draft_translation.pk],
             "desk:translation_revise": [self.public_translation.pk],
             "api:contradiction": [c.slug],
-            "api:question": [self.public_question.slug],
             "api:claim": [self.public_claim.pk],
             "api:contradiction_citation": [c.slug],
             "api:claim_citation": [self.public_claim.pk],
