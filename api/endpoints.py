@@ -32,6 +32,8 @@ from api.records import (
     claim_record,
     contradiction_json,
     contradiction_summary,
+    question_json,
+    question_summary,
     source_record,
     stance_record,
 )
@@ -54,6 +56,9 @@ from api.schemas import (
     NewSource,
     NewStance,
     Problem,
+    Question,
+    QuestionFilters,
+    QuestionPage,
     SourcePage,
     SourceWithText,
     Stance,
@@ -63,9 +68,11 @@ from api.schemas import (
 )
 from claims.models import Claim as ClaimModel
 from claims.models import Proposition, ReviewError, StaleEdit
+from claims.models import Question as QuestionModel
 from claims.models import Stance as StanceModel
 from config.middleware import parse_id
 from reader import citations, public
+from reader import questions as reader_questions
 from reader.translations import attach_translations
 from sources.models import Source as SourceModel
 
@@ -101,8 +108,8 @@ class ReadableJSON(JSONRenderer):
 
 
 DESCRIPTION = """
-The claim tracker's public records — contradictions, claims, stances, actors and sources — exactly as the
-public pages show them: approved records only. Analysts with a read-and-write token also record sources,
+The claim tracker's public records — contradictions, disputed facts (questions), claims, stances, actors and
+sources — exactly as the public pages show them: approved records only. Analysts with a read-and-write token also record sources,
 claims, stances and propositions as drafts and send them to review; reviewers approve them in the admin.
 
 **Tokens.** Make one at the desk (/desk/tokens/); it is shown once. Send it as `Authorization: Bearer <token>`.
@@ -230,7 +237,7 @@ def duplicate(request, error):
 def root(request):
     links = {
         name: request.build_absolute_uri(reverse(f"api:{name}"))
-        for name in ("contradictions", "claims", "stances", "actors", "sources", "problems")
+        for name in ("contradictions", "questions", "claims", "stances", "actors", "sources", "problems")
     }
     links["openapi"] = request.build_absolute_uri(reverse("api:openapi-json"))
     links["docs"] = request.build_absolute_uri(reverse("api:openapi-view"))
@@ -251,6 +258,7 @@ def problems(request):
 
 CONTRADICTIONS = Order("contradictions", "became_contradiction_at")
 CLAIMS, STANCES, ACTORS, SOURCES = Order("claims"), Order("stances"), Order("actors"), Order("sources")
+QUESTIONS = Order("questions")
 
 
 def _page(request, records, cursor: str | None, render) -> dict:
@@ -270,7 +278,8 @@ def _page(request, records, cursor: str | None, render) -> dict:
 def list_contradictions(request, filters: Query[ListFilters]):
     """Contradictions: approved propositions with approved claims on opposing sides, newest first.
 
-    A filter keeps those with a public claim that matches it, as the contradictions page does.
+    A filter keeps those with a public claim that matches it, as the contradictions page does. Disputed facts
+    (questions whose approved answers conflict) are listed at /questions.
     """
     found = lists.contradictions(lists.PublicClaimFilter.read(filters))
     records, cursor = paginate(found, CONTRADICTIONS, cursor=filters.cursor, size=filters.page_size)
@@ -284,6 +293,29 @@ def get_contradiction(request, slug: str):
     proposition = _by_slug(Proposition.objects.public(), slug, "public contradiction")
     stances = public.contradiction_stances(proposition)
     return contradiction_json(proposition, stances, public.last_reviewed(proposition, stances), absolute(request))
+
+
+@api.get("/questions", response={200: QuestionPage, **READ_ERRORS}, auth=READ, url_name="questions", exclude_unset=True)
+def list_questions(request, filters: Query[QuestionFilters]):
+    """Disputed facts: approved questions that ask for one value, with the values their approved answers give.
+
+    Every public question, newest first, each saying which of its values conflict (``disputed=true`` keeps
+    those with a conflict, as /questions/ does). A filter keeps the questions with a public claim answering
+    them that matches it. Contradictions between propositions are at /contradictions.
+    """
+    found = lists.questions(lists.PublicClaimFilter.read(filters), disputed=filters.disputed)
+    records, cursor = paginate(found, QUESTIONS, cursor=filters.cursor, size=filters.page_size)
+    reader_questions.attach_summaries(records)
+    return _page(request, records, cursor, lambda question: question_summary(question, absolute(request)))
+
+
+@api.get(
+    "/questions/{slug}", response={200: Question, **READ_ERRORS}, auth=READ, url_name="question", exclude_unset=True
+)
+def get_question(request, slug: str):
+    """One question with its approved answers grouped by value, and the values that conflict, as its page's .json."""
+    question = _by_slug(QuestionModel.objects.public(), slug, "public question")
+    return question_json(question, reader_questions.QuestionPage(question), absolute(request))
 
 
 @api.get("/claims", response={200: ClaimPage, **READ_ERRORS}, auth=READ, url_name="claims")

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from api.problems import InvalidRequest
 from api.schemas import ListFilters
-from claims.models import Actor, Claim, Proposition, ReviewState, Stance
+from claims.models import Actor, Answer, Claim, Proposition, Question, ReviewState, Stance
 from config.middleware import parse_id
 from reader.public import _propositions_quoting as propositions_quoting
 from sources.models import Source
@@ -98,6 +98,29 @@ def contradictions(filters: PublicClaimFilter):
     if since := filters.updated_since:
         changed = Stance.objects.public().filter(Q(updated_at__gte=since) | Q(claim__updated_at__gte=since))
         found = found.filter(Q(updated_at__gte=since) | Q(pk__in=changed.values("proposition_id")))
+    return found
+
+
+def questions(filters: PublicClaimFilter, disputed: bool | None = None):
+    """Public questions with a public answer whose claim matches the filters, one subquery per filter as above.
+
+    ``disputed`` keeps those whose approved answers conflict (True) or do not (False).
+    """
+    found = Question.objects.public()
+    answers = Answer.objects.public()
+    for condition in filters.claim_conditions():
+        found = found.filter(
+            pk__in=answers.filter(claim__in=Claim.objects.public().filter(condition)).values("question")
+        )
+    if actor := filters.actor:
+        found = found.filter(
+            pk__in=answers.filter(Q(claim__claimant=actor) | Q(claim__reported_by=actor)).values("question")
+        )
+    if disputed is not None:
+        found = found.filter(has_conflict=disputed)
+    if since := filters.updated_since:
+        changed = answers.filter(Q(updated_at__gte=since) | Q(claim__updated_at__gte=since))
+        found = found.filter(Q(updated_at__gte=since) | Q(pk__in=changed.values("question")))
     return found
 
 

@@ -6,8 +6,9 @@ decides what is public or reads the database, so the lists can pin their
 queries. Webhooks, citations and embeds can build their bodies from these.
 """
 
-from claims.models import Actor, Claim, Proposition, Stance
+from claims.models import Actor, Claim, Proposition, Question, Stance
 from reader.public_json import Absolute, actor_json, claim_json, contradiction_json, source_json
+from reader.questions import answer_value_json, question_json, question_record
 from sources.models import Source
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "contradiction_json",
     "contradiction_summary",
     "proposition_ref",
+    "question_json",
+    "question_summary",
     "source_json",
     "source_record",
     "stance_record",
@@ -97,3 +100,21 @@ def source_record(source: Source, absolute: Absolute, *, text: bool = False) -> 
     if text:
         record |= {"text": source.text, "text_sha256": source.checksum}
     return record
+
+
+def question_summary(question: Question, absolute: Absolute) -> dict:
+    """A question in a list: its record, its values with how many answers give each, and which conflict.
+
+    ``reader.questions.attach_summaries`` first, as /questions/ lists them; one query for the whole page.
+    """
+    summary = question.summary
+    return {
+        **question_record(question, absolute),
+        "answers_count": summary.answers_count,
+        "values": [
+            {"value": group.display, **answer_value_json(group.answers[0]), "answers_count": len(group.answers)}
+            for group in summary.groups
+        ],
+        "conflicts": [[conflict.first.display, conflict.second.display] for conflict in summary.conflicts],
+        "last_reviewed": summary.last_reviewed.isoformat() if summary.last_reviewed else None,
+    }

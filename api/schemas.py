@@ -196,6 +196,76 @@ class SourcePage(Page):
     items: list[Source]
 
 
+# Questions: disputed facts (reader.questions' question_record, question_json and answer_value_json)
+
+ValueType = Literal["date", "quantity", "actor", "yes_no"]
+
+
+class QuestionRef(Schema):
+    type: Literal["question"]
+    slug: str
+    question: str
+    description: str = Field(description="Markdown.")
+    url: str
+    value_type: ValueType = Field(description="What the question asks for: a date, a number, an actor, or yes or no.")
+    unit: str | None = Field(description="For numbers: what is counted.")
+    tolerance_percent: int = Field(description="For numbers: how far apart two figures may be and still agree.")
+    is_contradiction: bool = Field(description="Whether two of its approved answers cannot both be true.")
+
+
+class TypedValue(Schema):
+    """A value as an interval, so that values can be compared; which fields it has depends on value_type."""
+
+    value: str = Field(description="The value in words, as the question's page writes it.")
+    low: str | None = Field(
+        None, description="Dates: the first day it allows (YYYY-MM-DD). Numbers: the lower bound; null for “at most”."
+    )
+    high: str | None = Field(
+        None, description="Dates: the last day it allows (YYYY-MM-DD). Numbers: the upper bound; null for “at least”."
+    )
+    precision: Literal["day", "month", "year", "range"] | None = Field(None, description="Dates: as written.")
+    approximate: bool | None = Field(None, description="Numbers: written as about, around, some ….")
+    actor: str | None = Field(None, description="Actors: the slug of the actor named.")
+    yes: bool | None = Field(None, description="Yes or no: true for yes.")
+
+
+class AnswerClaim(ClaimBase):
+    translations: list[QuoteTranslation] = Field(
+        description="Reviewed translations of the quote, one per language, by language; approved ones only."
+    )
+
+
+class StatedAnswer(Schema):
+    stated_as: str = Field(description="The value as the quote states it.")
+    claim: AnswerClaim
+
+
+class AnsweredValue(TypedValue):
+    answers: list[StatedAnswer] = Field(description="The approved claims that state this value.")
+
+
+class Question(QuestionRef):
+    values: list[AnsweredValue] = Field(description="The values its approved answers give, in value order.")
+    conflicts: list[list[str]] = Field(description="Pairs of values (as written in value) that cannot both be true.")
+    related_propositions: list[str] = Field(description="Addresses of related public contradictions.")
+    last_reviewed: Timestamp = Field(description="When it or one of its answers was last approved.")
+
+
+class ValueCount(TypedValue):
+    answers_count: int = Field(description="How many approved answers give this value.")
+
+
+class QuestionSummary(QuestionRef):
+    answers_count: int = Field(description="Its approved answers.")
+    values: list[ValueCount] = Field(description="The values its approved answers give, in value order.")
+    conflicts: list[list[str]] = Field(description="Pairs of values (as written in value) that cannot both be true.")
+    last_reviewed: Timestamp = Field(description="When it or one of its answers was last approved.")
+
+
+class QuestionPage(Page):
+    items: list[QuestionSummary]
+
+
 class Problem(Schema):
     """RFC 9457 problem details."""
 
@@ -304,6 +374,23 @@ class ListFilters(Schema):
 
 class StanceFilters(ListFilters):
     side: Side | None = Field(None, description="Only stances on this side.")
+
+
+class QuestionFilters(ListFilters):
+    """The lists' filters read through the answers: a question is kept when a public claim answering it matches."""
+
+    disputed: bool | None = Field(
+        None, description="true: only questions whose approved answers conflict; false: only those whose answers agree."
+    )
+
+    @field_validator("disputed", mode="before")
+    @classmethod
+    def _true_or_false(cls, value):
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value in ("true", "false"):
+            return value == "true"
+        raise ValueError("Give true (disputed facts only) or false (questions whose answers agree).")
 
 
 def _timestamp(value: str) -> datetime.datetime | None:

@@ -293,9 +293,10 @@ def answer_value_json(answer: Answer) -> dict:
         }
     if kind == ValueType.QUANTITY:
         value = answer.value
+        # Fixed-point text: the values are normalized, and str() of a normalized 30 is "3E+1".
         return {
-            "low": None if value.low is None else str(value.low),
-            "high": None if value.high is None else str(value.high),
+            "low": None if value.low is None else format(value.low, "f"),
+            "high": None if value.high is None else format(value.high, "f"),
             "approximate": value.approximate,
         }
     if kind == ValueType.ACTOR:

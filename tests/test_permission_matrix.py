@@ -191,6 +191,8 @@ EXPECTED |= {
     "api:problems": API_OPEN,
     "api:contradictions": API_READ,
     "api:contradiction": API_READ,
+    "api:questions": API_READ,
+    "api:question": API_READ,
     "api:claims": API_READ | API_CREATE,
     "api:claim_create": API_READ | API_CREATE,  # the same address as api:claims
     "api:claim": API_READ,
@@ -433,6 +435,7 @@ class PermissionMatrixTests(BaseTestCase):
             "desk:translation_submit": [self.draft_translation.pk],
             "desk:translation_revise": [self.public_translation.pk],
             "api:contradiction": [c.slug],
+            "api:question": [self.public_question.slug],
             "api:claim": [self.public_claim.pk],
             "api:contradiction_citation": [c.slug],
             "api:claim_citation": [self.public_claim.pk],
@@ -519,6 +522,23 @@ class PermissionMatrixTests(BaseTestCase):
                     if got != expected[role]:
                         wrong[f"{role} {method} {name}"] = f"{got} (expected {expected[role]})"
         self.maxDiff = None
+        self.assertEqual(wrong, {})
+
+    @override_settings(API_RATE_LIMIT_ANONYMOUS=10_000, API_RATE_LIMIT_FAILED_AUTH=10_000)
+    def test_read_only_tokens_read_what_read_and_write_tokens_read(self):
+        """The other token scope: every API address that reads gives each role's read-only token the same outcome."""
+        read_tokens = {
+            role: ApiToken.issue(user=getattr(self, role), name="matrix, read", scope=TokenScope.READ)[1]
+            for role in self.api_tokens
+        }
+        reading = sorted(name for name, methods in EXPECTED.items() if methods.get("GET") == API_READ["GET"])
+        self.assertIn("api:questions", reading)
+        wrong = {}
+        for role, token in read_tokens.items():
+            for name in reading:
+                response = Client().get(self.url_for(name), HTTP_AUTHORIZATION=f"Bearer {token}")
+                if outcome(response) != API_READ["GET"][role]:
+                    wrong[f"{role} GET {name}"] = f"{outcome(response)} (expected {API_READ['GET'][role]})"
         self.assertEqual(wrong, {})
 
     def test_the_table_covers_every_url_pattern(self):

@@ -83,3 +83,72 @@ class LeakTests(ApiTestCase):
         for field in ("created_by", "review_reason", "reviewed_by", "version", "state"):
             self.assertNotIn(f"'{field}'", text)
         self.assertNotIn("SECRET", str(claim))
+
+
+class QuestionLeakTests(ApiTestCase):
+    """Unreviewed questions and answers are in no list and no record, and never make a question disputed."""
+
+    def setUp(self):
+        super().setUp()
+        from tests.test_questions import CEASEFIRE_TEXT
+
+        report = make_source(text=CEASEFIRE_TEXT, title="Ceasefire report")
+        june = self.publish_claim(report, "ceasefire agreed in June 2022", self.pakistan)
+        self.agreed = self.question("When was the ceasefire agreed?")
+        self.answer(self.agreed, june, "June 2022")
+        self.answer(self.agreed, self.publish_claim(report, "The TTP ended the ceasefire", self.taliban), "2022")
+        # Conflicting answers that readers must not see: draft, pending, rejected, and one whose claim was withdrawn.
+        for state, quote in (
+            ("draft", "signed in May 2022"),
+            ("pending", "At least 30 people were killed"),
+            ("rejected", "Hospital officials counted"),
+        ):
+            answer = self.answer(self.agreed, self.publish_claim(report, quote, self.taliban), "March 2021", False)
+            if state != "draft":
+                answer.submit(self.analyst)
+            if state == "rejected":
+                answer.reject(self.reviewer, reason="Not what it says.")
+        withdrawn = self.publish_claim(report, "police said", self.taliban)
+        self.answer(self.agreed, withdrawn, "April 2023")
+        withdrawn.return_to_draft(self.reviewer, reason="Checking.")
+        # Questions readers must not see, one with conflicting approved answers, then withdrawn.
+        self.hidden = [self.question(f"SECRET {state} question?", approved=False) for state in ("draft", "pending")]
+        self.hidden[1].submit(self.analyst)
+        gone = self.question("SECRET withdrawn question?")
+        self.answer(gone, june, "June 2022")
+        self.answer(gone, self.publish_claim(report, "Officials said", self.pakistan), "May 2021")
+        gone.return_to_draft(self.reviewer, reason="Reworded.")
+        self.hidden.append(gone)
+
+    def question(self, text, approved=True):
+        from claims.models import Question
+
+        question = Question.objects.create(text=text, value_type="date", created_by=self.analyst)
+        return approve(question, self.reviewer) if approved else question
+
+    def answer(self, question, claim, value_text, approved=True):
+        from claims.models import Answer
+
+        answer = Answer.objects.create(question=question, claim=claim, value_text=value_text, created_by=self.analyst)
+        return approve(answer, self.reviewer) if approved else answer
+
+    def test_no_list_or_record_shows_an_unreviewed_question_or_answer(self):
+        responses = [
+            self.api("questions", limit=200, **params) for params in ({}, {"disputed": "true"}, {"disputed": "false"})
+        ]
+        responses.append(self.api(f"questions/{self.agreed.slug}"))
+        for response in responses:
+            self.assertEqual(response.status_code, 200)
+            for word in ("SECRET", "March 2021", "April 2023", "May 2021", "police said"):
+                self.assertNotIn(word, response.content.decode())
+        self.assertEqual([item["slug"] for item in self.items("questions")], [self.agreed.slug])
+
+    def test_unreviewed_answers_never_make_a_question_disputed(self):
+        self.assertEqual(self.items("questions", disputed="true"), [])
+        item = self.items("questions")[0]
+        self.assertEqual((item["is_contradiction"], item["conflicts"], item["answers_count"]), (False, [], 2))
+        self.assertEqual(self.api(f"questions/{self.agreed.slug}").json()["conflicts"], [])
+
+    def test_unreviewed_questions_are_not_found_by_address(self):
+        for question in self.hidden:
+            self.assertProblem(self.api(f"questions/{question.slug}"), 404, slug="not-found")

@@ -32,7 +32,7 @@ class ProblemDetailsTests(ApiTestCase):
             for key in ("%C2%B2", "%D9%A1%D9%A2", HUGE, "-1", "1.0", "%00"):
                 with self.subTest(path=path, key=key):
                     self.assertProblem(self.client.get(f"/api/v1/{path}/{key}"), 404, slug="not-found")
-        for path in ("contradictions", "actors"):
+        for path in ("contradictions", "actors", "questions"):
             for slug in ("%00", "%C2%B2", "a" * 200, "x%20y"):
                 with self.subTest(path=path, slug=slug):
                     self.assertProblem(self.client.get(f"/api/v1/{path}/{slug}"), 404)
@@ -119,8 +119,9 @@ class NeverAServerErrorTests(ApiTestCase):
             "cursor",
             "limit",
             "side",
+            "disputed",
         )
-        for path in ("contradictions", "claims", "stances", "actors", "sources"):
+        for path in ("contradictions", "questions", "claims", "stances", "actors", "sources"):
             for name in names:
                 for value in self.VALUES:
                     response = self.client.get(f"/api/v1/{path}?{name}={value}")

@@ -17,6 +17,8 @@ class SchemaTests(ApiTestCase):
             "/api/v1/contradictions": {"get"},
             "/api/v1/contradictions/{slug}": {"get"},
             "/api/v1/contradictions/{slug}/citation": {"get"},
+            "/api/v1/questions": {"get"},
+            "/api/v1/questions/{slug}": {"get"},
             "/api/v1/claims": {"get", "post"},
             "/api/v1/claims/{claim_id}": {"get"},
             "/api/v1/claims/{claim_id}/citation": {"get"},
