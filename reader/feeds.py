@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim, Proposition, Question
 from reader.models import PositionChange
@@ -48,8 +49,8 @@ def tag_uri(specific: str) -> str:
 
 class LatestPublicFeed(Feed):
     feed_type = Atom1Feed
-    title = "Claim Tracker: new contradictions and claims"
-    subtitle = (
+    title = _("Claim Tracker: new contradictions and claims")
+    subtitle = _(
         "Contradictions as they appear, claims as reviewers approve them, and actors who change position, "
         "each quoted exactly from its source."
     )

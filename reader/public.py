@@ -13,6 +13,7 @@ from functools import cached_property
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
+from django.utils.translation import gettext_lazy as _
 
 from claims.models import Actor, Answer, Claim, Proposition, Question, ReviewState, Side, Stance
 from config.middleware import parse_id
@@ -133,7 +134,7 @@ class ContradictionPage:
 class ContradictionSort:
     NEWEST = "newest"
     MOST_CLAIMS = "claims"
-    CHOICES = [(NEWEST, "Newest first"), (MOST_CLAIMS, "Most claims first")]
+    CHOICES = [(NEWEST, _("Newest first")), (MOST_CLAIMS, _("Most claims first"))]
 
 
 # How many actors and sources the filter form suggests as the reader types.
@@ -188,22 +189,24 @@ class ContradictionFilterForm(forms.Form):
     actor = forms.CharField(
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"list": "actor-suggestions", "placeholder": "Any actor", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"list": "actor-suggestions", "placeholder": _("Any actor"), "autocomplete": "off"}
+        ),
     )
     source = forms.CharField(
         required=False,
         max_length=500,
         widget=forms.TextInput(
-            attrs={"list": "source-suggestions", "placeholder": "Any source", "autocomplete": "off"}
+            attrs={"list": "source-suggestions", "placeholder": _("Any source"), "autocomplete": "off"}
         ),
     )
-    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label="Year asserted")
-    sort = forms.ChoiceField(choices=ContradictionSort.CHOICES, required=False)
+    year = forms.TypedChoiceField(coerce=int, required=False, empty_value=None, label=_("Year asserted"))
+    sort = forms.ChoiceField(choices=ContradictionSort.CHOICES, required=False, label=_("Order"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.choices = filter_choices()
-        self.fields["year"].choices = [("", "Any year"), *((year, str(year)) for year in self.choices.years)]
+        self.fields["year"].choices = [("", _("Any year")), *((year, str(year)) for year in self.choices.years)]
 
     def clean_actor(self) -> Actor | None:
         value = self.cleaned_data["actor"].strip()
@@ -211,7 +214,7 @@ class ContradictionFilterForm(forms.Form):
             return None
         actor = Actor.objects.public().filter(Q(slug=value) | Q(name__iexact=value)).order_by("pk").first()
         if actor is None:
-            raise forms.ValidationError(f"No actor named “{value}” has public claims.")
+            raise forms.ValidationError(_("No actor named “%(name)s” has public claims.") % {"name": value})
         self._show_as("actor", actor.name)
         return actor
 
@@ -223,7 +226,7 @@ class ContradictionFilterForm(forms.Form):
         match = Q(pk=pk) if pk is not None else Q(title__iexact=value)
         source = Source.objects.public().filter(match).defer("text").order_by("pk").first()
         if source is None:
-            raise forms.ValidationError(f"No source “{value}” has public claims.")
+            raise forms.ValidationError(_("No source “%(title)s” has public claims.") % {"title": value})
         self._show_as("source", source.title)
         return source
 
