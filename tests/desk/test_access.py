@@ -3,12 +3,15 @@
 from django.urls import resolve, reverse
 
 from claims.models import Actor, Answer, Proposition, Question, Side, Stance
+from claims.translations import Translation
 from tests.base import approve, make_claim, make_source
 from tests.desk.base import HTMX, DeskTestCase
 
 # What each endpoint answers its author with the data endpoints() sends: a page (200), a redirect
 # after the change (302), or the form again because the data sent is incomplete on purpose (422).
-INCOMPLETE_FORMS = {"claim_edit", "proposition_edit", "stance_edit", "question_edit", "answer_edit"}
+INCOMPLETE_FORMS = {
+    "claim_edit", "proposition_edit", "stance_edit", "question_edit", "answer_edit", "translation_edit",
+}  # fmt: skip
 
 
 def expected_status(method: str, url: str) -> int:
@@ -76,6 +79,16 @@ class DeskAccessTests(DeskTestCase):
             ),
             self.other_reviewer,
         )
+        translation = Translation.record(
+            claim=claim, language="ur", text=f"ترجمہ {claim.pk}", translator="Desk", created_by=author
+        )
+        public_translation = approve(
+            Translation.record(
+                claim=public_claim, language="ur", text=f"ترجمہ {claim.pk}", translator="Desk", created_by=self.analyst
+            ),
+            self.other_reviewer,
+        )
+        translated = {"text": f"نیا ترجمہ {claim.pk}", "translator": "Desk", "kind": "machine"}
         claim_change = {
             "quote": public_claim.quote,
             "claimant": "Afghan Taliban",
@@ -169,6 +182,17 @@ class DeskAccessTests(DeskTestCase):
                 reverse("desk:answer_revise", args=[public_answer.pk]),
                 {"value_text": "2022-06", "version": public_answer.version},
             ),
+            ("get", reverse("desk:claim_translations", args=[claim.pk]), None),
+            ("post", reverse("desk:claim_translations", args=[claim.pk]), {"language": "fa", **translated}),
+            ("get", reverse("desk:translation_edit", args=[translation.pk]), None),
+            ("post", reverse("desk:translation_edit", args=[translation.pk]), {"text": "", "version": 1}),
+            ("post", reverse("desk:translation_submit", args=[translation.pk]), {}),
+            ("get", reverse("desk:translation_revise", args=[public_translation.pk]), None),
+            (
+                "post",
+                reverse("desk:translation_revise", args=[public_translation.pk]),
+                {**translated, "version": public_translation.version},
+            ),
         ]
 
     def request(self, method, url, data, **headers):
@@ -219,6 +243,7 @@ class DeskAccessTests(DeskTestCase):
             "claim_edit", "claim_submit", "proposition_edit", "proposition_submit",
             "stance_edit", "stance_move", "stance_remove", "stance_submit", "actor_submit",
             "question_edit", "question_submit", "answer_edit", "answer_submit",
+            "translation_edit", "translation_submit",
         }  # fmt: skip
         for user, refused in ((self.other_analyst, True), (self.reviewer, True), (self.admin, False)):
             self.login(user)
