@@ -384,6 +384,8 @@ class Claim(Reviewable):
             models.Index(fields=["state", "-first_approved_at"], name="claim_approved_idx"),
             # Desk home: an analyst's own claims, latest change first.
             models.Index(fields=["created_by", "-updated_at"], name="claim_mine_idx"),
+            # API: every public claim, newest first (cursor pagination by id).
+            models.Index(fields=["state", "-id"], name="claim_state_idx"),
         ]
 
     def __str__(self):
@@ -513,12 +515,16 @@ class StanceQuerySet(ReviewableQuerySet):
         return self.exclude(state=ReviewState.REMOVED)
 
     def public(self):
-        """Approved stances whose claim and proposition are approved too."""
-        return self.filter(
-            state=ReviewState.APPROVED,
-            claim__state=ReviewState.APPROVED,
-            proposition__state=ReviewState.APPROVED,
-        )
+        """Approved stances whose claim and proposition are approved too.
+
+        The claim and the proposition are checked with EXISTS, not joins: a list of
+        every public stance newest first (the API's) then walks stance_state_idx
+        backwards and stops at its page, where with joins SQLite's planner starts
+        from the approved propositions and sorts every public stance.
+        """
+        approved_claim = Claim.objects.filter(pk=OuterRef("claim_id"), state=ReviewState.APPROVED)
+        approved_proposition = Proposition.objects.filter(pk=OuterRef("proposition_id"), state=ReviewState.APPROVED)
+        return self.filter(Exists(approved_claim), Exists(approved_proposition), state=ReviewState.APPROVED)
 
 
 class Stance(Reviewable):
@@ -557,6 +563,8 @@ class Stance(Reviewable):
             models.Index(fields=["claim", "state"], name="stance_claim_state_idx"),
             # Desk home: an analyst's own stances, latest change first.
             models.Index(fields=["created_by", "-updated_at"], name="stance_mine_idx"),
+            # API: every public stance, newest first (cursor pagination by id).
+            models.Index(fields=["state", "-id"], name="stance_state_idx"),
         ]
 
     def __str__(self):

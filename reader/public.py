@@ -12,7 +12,7 @@ from functools import cached_property
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Actor, Answer, Claim, Proposition, Question, ReviewState, Side, Stance
@@ -655,18 +655,19 @@ def attach_side_actors(propositions) -> list[Proposition]:
     for proposition in propositions:
         proposition.supporters, proposition.disputers = [], []
     by_pk = {p.pk: p for p in propositions}
-    stances = (
+    # One row per proposition, side and claimant (not per stance: a contradiction may have hundreds),
+    # in the order of each claimant's first claim on that side.
+    rows = (
         Stance.objects.public()
         .filter(proposition__in=by_pk, side__in=OPPOSING_SIDES.keys())
-        .select_related("claim__claimant")
-        .only("proposition", "side", "claim__claimant__name", "claim__claimant__slug")
-        .order_by("claim__asserted_on", "pk")
+        .values_list("proposition_id", "side", "claim__claimant_id", "claim__claimant__name", "claim__claimant__slug")
+        .annotate(first_asserted=Min("claim__asserted_on"), first_stance=Min("pk"))
+        .order_by(F("first_asserted").asc(nulls_first=True), "first_stance")
     )
-    for stance in stances:
-        proposition = by_pk[stance.proposition_id]
-        actors = proposition.supporters if stance.side == Side.SUPPORTS else proposition.disputers
-        if stance.claim.claimant not in actors:
-            actors.append(stance.claim.claimant)
+    for proposition_pk, side, actor_pk, name, slug, _first_asserted, _first_stance in rows:
+        proposition = by_pk[proposition_pk]
+        actors = proposition.supporters if side == Side.SUPPORTS else proposition.disputers
+        actors.append(Actor(pk=actor_pk, name=name, slug=slug))
     return propositions
 
 

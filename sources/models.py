@@ -94,6 +94,8 @@ class Source(Reviewable):
             models.Index(fields=["created_by", "-updated_at"], name="source_mine_idx"),
             # Duplicates by address.
             models.Index(fields=["address_key"], name="source_address_idx"),
+            # API: every public source, newest first (cursor pagination by id).
+            models.Index(fields=["state", "-id"], name="source_state_idx"),
         ]
         permissions = [("review_source", "Can approve and reject sources")]
 
