@@ -10,7 +10,7 @@ PYTHON := $(shell for candidate in python3.14 python3.13 python3.12 python3 pyth
 	if command -v $$candidate >/dev/null 2>&1 && $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 		command -v $$candidate; break; fi; done)
 
-.PHONY: run test test-fast lint format bench bench-quick bench-million wrk chromium seeds demo-users check-deploy clean
+.PHONY: run test test-fast lint format bench bench-quick bench-million wrk chromium gettext catalogues messages seeds demo-users check-deploy clean
 
 $(VENV)/bin/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -30,7 +30,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 
 # The development server, and beside it the task worker that delivers webhooks; the trap stops the
 # worker when the server stops, however it stops.
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime catalogues
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py load_seeds
 	$(PY) manage.py create_demo_users
@@ -39,14 +39,14 @@ run: $(VENV)/.runtime
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.dev chromium
+test: $(VENV)/.dev chromium catalogues
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
 
 # Everything `make test` runs except the browser tests: no Chromium needed.
-test-fast: $(VENV)/.dev
+test-fast: $(VENV)/.dev catalogues
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -93,6 +93,26 @@ chromium:
 		echo "== installing$$missing from Debian packages"; \
 		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+# The translation catalogues: locale/<lang>/LC_MESSAGES/django.po are kept in the tree, the compiled
+# .mo files are not; they are compiled here (GNU gettext's msgfmt, installed from Debian packages if
+# missing). `make messages` gathers the marked strings of the code and templates into the .po files.
+MESSAGE_IGNORES := --ignore='.venv/*' --ignore='bench/*' --ignore='tests/*' --ignore='staticfiles/*' --ignore='var/*'
+
+gettext:
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		if ! command -v apt-get >/dev/null 2>&1; then \
+			echo "error: compiling the translations needs GNU gettext (msgfmt), and apt-get is not here; install gettext." >&2; \
+			exit 1; fi; \
+		sudo=""; if [ "$$(id -u)" != 0 ]; then sudo="sudo"; fi; \
+		echo "== installing gettext from Debian packages"; \
+		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; }
+
+catalogues: $(VENV)/.runtime gettext
+	$(PY) manage.py compilemessages --verbosity 0 $(MESSAGE_IGNORES)
+
+messages: $(VENV)/.runtime gettext
+	$(PY) manage.py makemessages -l ur -l fa -l ps --no-obsolete $(MESSAGE_IGNORES)
 
 seeds: $(VENV)/.runtime
 	$(PY) manage.py migrate --verbosity 0

@@ -75,6 +75,16 @@ def cache_for_tests() -> dict:
 
 
 @pytest.fixture(autouse=True)
+def _english_between_tests():
+    """Each test starts in English: a request to /ur/… leaves Urdu active in its thread, which reverse() would use."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
