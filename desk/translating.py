@@ -1,9 +1,14 @@
-"""The desk's translations of quotes: add one to a claim, edit drafts in place, send them to review, propose changes.
+"""The desk's translations of quotes and of sources' summaries: add one, edit drafts in place, send them to review,
+propose changes.
 
-One page per claim (``claim_translations``) lists its translations in every
-state with the form for another; the claim panel and the boards link to it.
-HTMX requests get the region that changed (``desk/translations.html#…``), plain
-requests the whole page or a redirect, so everything works without JavaScript.
+One page per claim (``claim_translations``) and one per source
+(``source_translations``, its summary in other languages) lists its
+translations in every state with the form for another; the claim list, the
+boards and the source page link to them. Both are served by the same views and
+template, which work on the translated record (``original``: a claim or a
+source). HTMX requests get the region that changed
+(``desk/translations.html#…``), plain requests the whole page or a redirect, so
+everything works without JavaScript.
 """
 
 from django import forms
@@ -11,6 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,6 +30,7 @@ from claims.translations import (
     validate_translation_length,
 )
 from desk.access import analyst_required, is_partial_request
+from sources.models import Source
 from sources.text import strip_bidi_controls
 
 TRANSLATED_FIELDS = ("text", "translator", "kind", "notes")
@@ -50,8 +57,12 @@ class TranslationForm(forms.Form):
     notes = forms.CharField(label=_("Notes for the reviewer"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, summary: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if summary:
+            self.fields["text"].help_text = _(
+                "A short summary of the source in the other language: what it reports, nothing added."
+            )
         if editing:  # a translation keeps its language; translate into another with a new one
             del self.fields["language"]
         if self.is_bound:
@@ -86,46 +97,75 @@ def _claim(pk) -> Claim:
     return claim
 
 
+def _source(pk) -> Source:
+    source = Source.objects.defer("text").filter(pk=pk).first()
+    if source is None:
+        raise Http404(gettext("There is no such source; it may never have been imported."))
+    return source
+
+
 def _translation(pk) -> Translation:
-    translation = Translation.objects.select_related("claim__source", "claim__claimant").filter(pk=pk).first()
-    if translation is None or translation.claim_id is None:
-        raise Http404(gettext("There is no such translation of a quote."))
+    translation = (
+        Translation.objects.select_related("claim__source", "claim__claimant", "source")
+        .defer("claim__source__text", "source__text")
+        .filter(pk=pk)
+        .first()
+    )
+    if translation is None:
+        raise Http404(gettext("There is no such translation."))
     return translation
+
+
+def page_url(original: Claim | Source) -> str:
+    """The desk page of ``original``'s translations: a claim's quote or a source's summary."""
+    if isinstance(original, Source):
+        return reverse("desk:source_translations", args=[original.pk])
+    return reverse("desk:claim_translations", args=[original.pk])
 
 
 def _initial(translation: Translation) -> dict:
     return {name: getattr(translation, name) for name in TRANSLATED_FIELDS} | {"version": translation.version}
 
 
-def _page(request, claim: Claim, *, form=None, status: int = 200, **extra):
-    translations = Translation.objects.filter(claim=claim).select_related("created_by").order_by("language", "pk")
+def _form(original, *args, **kwargs) -> TranslationForm:
+    return TranslationForm(*args, summary=isinstance(original, Source), **kwargs)
+
+
+def _page(request, original: Claim | Source, *, form=None, status: int = 200, **extra):
+    is_source = isinstance(original, Source)
+    translations = (
+        Translation.objects.filter(**{"source" if is_source else "claim": original})
+        .select_related("created_by")
+        .order_by("language", "pk")
+    )
     context = {
-        "claim": claim,
+        "original": original,
+        "claim": None if is_source else original,
+        "source": original if is_source else original.source,
+        "page_url": page_url(original),
         "translations": translations,
-        "form": form or TranslationForm(initial={"translator": request.user.get_full_name() or ""}),
+        "form": form or _form(original, initial={"translator": request.user.get_full_name() or ""}),
         **extra,
     }
     template = "desk/translations.html#translations" if is_partial_request(request) else "desk/translations.html"
     return render(request, template, context, status=status)
 
 
-def _back(request, claim: Claim, message: str, **extra):
+def _back(request, original: Claim | Source, message: str, **extra):
     if not is_partial_request(request):
         messages.success(request, message)
-        return redirect("desk:claim_translations", claim.pk)
-    return _page(request, claim, saved_message=message, **extra)
+        return redirect(page_url(original))
+    return _page(request, original, saved_message=message, **extra)
 
 
-@analyst_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def claim_translations(request, pk):
-    """A claim's translations in every state, and the form for another."""
-    claim = _claim(pk)
+def _add(request, original: Claim | Source):
+    """The page of ``original``'s translations, or (POST) a new draft translation of it."""
     if request.method != "POST":
-        return _page(request, claim)
-    form = TranslationForm(request.POST)
+        return _page(request, original)
+    form = _form(original, request.POST)
     if form.is_valid():
-        translation = Translation(claim=claim, language=form.cleaned_data["language"], created_by=request.user)
+        of = {"source": original} if isinstance(original, Source) else {"claim": original}
+        translation = Translation(**of, language=form.cleaned_data["language"], created_by=request.user)
         form.apply(translation)
         try:
             translation.full_clean()
@@ -137,8 +177,22 @@ def claim_translations(request, pk):
             message = gettext("%(language)s translation saved as a draft.") % {
                 "language": translation.get_language_display()
             }
-            return _back(request, claim, message)
-    return _page(request, claim, form=form, status=422)
+            return _back(request, original, message)
+    return _page(request, original, form=form, status=422)
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def claim_translations(request, pk):
+    """A claim's translations in every state, and the form for another."""
+    return _add(request, _claim(pk))
+
+
+@analyst_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def source_translations(request, pk):
+    """A source's summary in other languages, in every state, and the form for another."""
+    return _add(request, _source(pk))
 
 
 @analyst_required
@@ -152,12 +206,11 @@ def translation_edit(request, pk):
             % {"state": translation.get_state_display().lower()}
         )
     translation.check_author(request.user)
-    claim = translation.claim
+    original = translation.original
     if request.method != "POST":
-        return _page(
-            request, claim, editing=translation, edit_form=TranslationForm(initial=_initial(translation), editing=True)
-        )
-    form = TranslationForm(request.POST, editing=True)
+        edit_form = _form(original, initial=_initial(translation), editing=True)
+        return _page(request, original, editing=translation, edit_form=edit_form)
+    form = _form(original, request.POST, editing=True)
     if form.is_valid() and form.cleaned_data["version"]:
         form.apply(translation)
         try:
@@ -167,26 +220,26 @@ def translation_edit(request, pk):
             )
         except StaleEdit as stale:
             context = {"editing": translation, "edit_form": form, "stale": stale.current, "stale_message": STALE}
-            return _page(request, claim, status=409, **context)
+            return _page(request, original, status=409, **context)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            return _back(request, claim, gettext("Translation saved."))
+            return _back(request, original, gettext("Translation saved."))
     elif form.is_valid():
         form.add_error(None, gettext("The form lost its version; reload the page and edit again."))
-    return _page(request, claim, editing=translation, edit_form=form, status=422)
+    return _page(request, original, editing=translation, edit_form=form, status=422)
 
 
 @analyst_required
 @require_POST
 def translation_submit(request, pk):
-    """Send a draft translation to review, with the author's draft claim it rests on."""
+    """Send a draft translation to review, with the author's draft claim (or source) it rests on."""
     translation = _translation(pk)
     if not translation.is_editable:
         raise PermissionDenied(gettext("Only drafts and rejected translations are sent to review."))
     translation.submit(request.user)
-    return _back(request, translation.claim, gettext("Translation sent to review."))
+    return _back(request, translation.original, gettext("Translation sent to review."))
 
 
 @analyst_required
@@ -196,11 +249,11 @@ def translation_revise(request, pk):
     translation = _translation(pk)
     if translation.state != ReviewState.APPROVED:
         raise PermissionDenied(gettext("Only approved translations take proposed changes; edit this one directly."))
-    claim = translation.claim
+    original = translation.original
     if request.method != "POST":
-        form = TranslationRevisionForm(initial=_initial(translation))
-        return _page(request, claim, revising=translation, revise_form=form)
-    form = TranslationRevisionForm(request.POST)
+        form = TranslationRevisionForm(initial=_initial(translation), summary=isinstance(original, Source))
+        return _page(request, original, revising=translation, revise_form=form)
+    form = TranslationRevisionForm(request.POST, summary=isinstance(original, Source))
     if form.is_valid():
         changes = {name: form.cleaned_data[name] for name in TRANSLATED_FIELDS}
         try:
@@ -212,9 +265,9 @@ def translation_revise(request, pk):
             )
         except StaleEdit as stale:
             context = {"revising": translation, "revise_form": form, "stale": stale.current, "stale_message": STALE}
-            return _page(request, claim, status=409, **context)
+            return _page(request, original, status=409, **context)
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))
         else:
-            return _back(request, claim, gettext("Change proposed: a reviewer will check it."))
-    return _page(request, claim, revising=translation, revise_form=form, status=422)
+            return _back(request, original, gettext("Change proposed: a reviewer will check it."))
+    return _page(request, original, revising=translation, revise_form=form, status=422)

@@ -52,6 +52,7 @@ urlpatterns = [
     path("answers/<int:pk>/submit/", views.answer_submit, name="answer_submit"),
     path("answers/<int:pk>/revise/", views.revise, {"model": Answer}, name="answer_revise"),
     path("claims/<int:pk>/translations/", translating.claim_translations, name="claim_translations"),
+    path("sources/<int:pk>/translations/", translating.source_translations, name="source_translations"),
     path("translations/<int:pk>/edit/", translating.translation_edit, name="translation_edit"),
     path("translations/<int:pk>/submit/", translating.translation_submit, name="translation_submit"),
     path("translations/<int:pk>/revise/", translating.translation_revise, name="translation_revise"),

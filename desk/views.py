@@ -41,6 +41,7 @@ from claims.models import (
     StaleEdit,
     Stance,
 )
+from claims.translations import Translation
 from config.middleware import parse_id
 from desk import matching
 from desk.access import analyst_required, is_partial_request, refusal
@@ -74,6 +75,7 @@ from desk.forms import (
 )
 from desk.highlighting import highlight_runs
 from desk.submission import (
+    SENT_STATES,
     Submitted,
     board_drafts,
     question_drafts,
@@ -438,10 +440,19 @@ def _source_context(request, source: Source, form=None, editing: Claim | None = 
     )
     if form is None:
         form = NewClaimForm(source=source, initial={"claimant_kind": "person", "reported_by_kind": "media_outlet"})
-    drafts = _my_drafts_in(claims, request.user)
+    # Its summary in other languages, and my draft translations of its quotes ("send my drafts" counts them).
+    translations = list(
+        Translation.objects.filter(
+            Q(source=source) | Q(claim__source=source, created_by=request.user, state=ReviewState.DRAFT)
+        )
+        .defer("text", "notes")
+        .order_by("language", "pk")
+    )
+    drafts = _my_drafts_in(claims, request.user, source=source, translations=translations)
     return {
         "source": source,
         "claims": claims,
+        "summary_translations": [translation for translation in translations if translation.source_id],
         "runs": highlight_runs(source.text, claims),
         "form": form,
         "editing": editing,
@@ -452,11 +463,22 @@ def _source_context(request, source: Source, form=None, editing: Claim | None = 
     }
 
 
-def _my_drafts_in(claims: list[Claim], user) -> Submitted:
-    """What "send my drafts" would send, counted from the claims already loaded (see submission.source_drafts)."""
+def _my_drafts_in(claims: list[Claim], user, *, source: Source, translations: list[Translation]) -> Submitted:
+    """What "send my drafts" would send, counted from the claims and translations already loaded (see
+    submission.source_drafts and submission.sendable_translations)."""
 
     def is_my_draft(record):
         return record.created_by_id == user.pk and record.state == ReviewState.DRAFT
+
+    def goes_along(record):
+        return is_my_draft(record) or record.state in SENT_STATES
+
+    by_pk = {claim.pk: claim for claim in claims}
+    sendable = [
+        translation
+        for translation in translations
+        if is_my_draft(translation) and goes_along(by_pk[translation.claim_id] if translation.claim_id else source)
+    ]
 
     stances = [stance for claim in claims for stance in claim.stances.all() if is_my_draft(stance)]
     propositions = {stance.proposition_id for stance in stances if is_my_draft(stance.proposition)}
@@ -468,6 +490,7 @@ def _my_drafts_in(claims: list[Claim], user) -> Submitted:
         propositions=len(propositions),
         questions=len(questions),
         answers=len(answers),
+        translations=len(sendable),
     )
 
 

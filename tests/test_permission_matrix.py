@@ -167,6 +167,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "desk:answer_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
     # Translations of quotes: drafts are their author's; anyone at the desk proposes changes to approved ones.
     "desk:claim_translations": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
+    "desk:source_translations": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
     "desk:translation_edit": {"GET": authors_only("ok"), "POST": authors_only("invalid")},
     "desk:translation_submit": DESK_POST_ONLY | {"POST": authors_only("redirect")},
     "desk:translation_revise": {"GET": DESK_PAGE, "POST": roles("login", "forbidden", "invalid")},
@@ -431,6 +432,7 @@ class PermissionMatrixTests(BaseTestCase):
             "desk:answer_submit": [self.draft_answer.pk],
             "desk:answer_revise": [self.public_answer.pk],
             "desk:claim_translations": [self.draft_claim.pk],
+            "desk:source_translations": [self.source.pk],
             "desk:translation_edit": [self.draft_translation.pk],
             "desk:translation_submit": [self.draft_translation.pk],
             "desk:translation_revise": [self.public_translation.pk],

@@ -79,8 +79,15 @@ class DeskAccessTests(DeskTestCase):
             ),
             self.other_reviewer,
         )
+        # A translation from a source of its own too, which sending the drafts of self.source leaves as it is.
+        translated_claim = make_claim(
+            make_source(text=f"Translated report {claim.pk}.", title=f"Translated {claim.pk}"),
+            f"Translated report {claim.pk}",
+            self.taliban,
+            author,
+        )
         translation = Translation.record(
-            claim=claim, language="ur", text=f"ترجمہ {claim.pk}", translator="Desk", created_by=author
+            claim=translated_claim, language="ur", text=f"ترجمہ {claim.pk}", translator="Desk", created_by=author
         )
         public_translation = approve(
             Translation.record(
@@ -184,6 +191,8 @@ class DeskAccessTests(DeskTestCase):
             ),
             ("get", reverse("desk:claim_translations", args=[claim.pk]), None),
             ("post", reverse("desk:claim_translations", args=[claim.pk]), {"language": "fa", **translated}),
+            ("get", reverse("desk:source_translations", args=[source]), None),
+            ("post", reverse("desk:source_translations", args=[source]), {"language": "ps", **translated}),
             ("get", reverse("desk:translation_edit", args=[translation.pk]), None),
             ("post", reverse("desk:translation_edit", args=[translation.pk]), {"text": "", "version": 1}),
             ("post", reverse("desk:translation_submit", args=[translation.pk]), {}),

@@ -467,12 +467,12 @@ class ClaimPanelAnswerTests(QuestionDeskTestCase):
         self.assertEqual(Answer.objects.get().state, ReviewState.PENDING)
 
     def test_the_source_page_query_count_does_not_grow_with_the_answers(self):
-        with self.assertNumQueries(7):  # with the claims' answers
+        with self.assertNumQueries(8):  # with the claims' answers and the translations
             self.client.get(self.source_url)
         self.answer(self.june, "June 2022")
         self.answer(self.may, "May 2022")
         self.answer(self.april, "April 2022")
-        with self.assertNumQueries(7):  # with the claims' answers
+        with self.assertNumQueries(8):  # with the claims' answers and the translations
             self.client.get(self.source_url)
 
 
