@@ -20,13 +20,15 @@ from datetime import datetime
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from api import lists
 from api.records import actor_record, claim_record, contradiction_json, source_record, stance_record
 from claims.models import Actor, Answer, Claim, Proposition, Question, Stance
+from claims.translations import Translation
 from reader import public
-from reader.public_json import claim_json
+from reader.public_json import claim_json, translation_json
 from reader.questions import QuestionPage, answer_value_json, question_json
 from sources.models import Capture, QuoteCheck, Source
 from webhooks.models import Delivery, Endpoint, Event
@@ -39,10 +41,11 @@ KINDS: dict[type, str] = {
     Answer: "answer",
     Actor: "actor",
     Source: "source",
+    Translation: "translation",
 }
 MODELS = {kind: model for model, kind in KINDS.items()}
 # Actors and sources are withdrawn only once no public claim rests on them, when readers no longer see them.
-WITHDRAWN_KINDS = ("proposition", "claim", "stance", "question", "answer")
+WITHDRAWN_KINDS = ("proposition", "claim", "stance", "question", "answer", "translation")
 
 
 def absolute(path: str) -> str:
@@ -115,6 +118,27 @@ def _answer(pk: int) -> dict | None:
     }
 
 
+def _translation(pk: int) -> dict | None:
+    """An approved translation of a public claim's quote, or of a public source's summary (shown on its page)."""
+    translation = (
+        Translation.objects.public()
+        .filter(Q(claim__isnull=False) | Q(source__in=Source.objects.public()))
+        .select_related("claim__source", "source")
+        .defer("claim__source__text", "source__text")
+        .filter(pk=pk)
+        .first()
+    )
+    if translation is None:
+        return None
+    return {
+        "id": translation.pk,
+        "claim": translation.claim_id,
+        "source": translation.source_id,
+        **translation_json(translation),
+        "url": absolute(translation.get_absolute_url()),
+    }
+
+
 _RECORDS: dict[str, Callable[[int], dict | None]] = {
     "proposition": _proposition,
     "claim": _claim,
@@ -123,6 +147,7 @@ _RECORDS: dict[str, Callable[[int], dict | None]] = {
     "source": _source,
     "question": _question,
     "answer": _answer,
+    "translation": _translation,
 }
 
 

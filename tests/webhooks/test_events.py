@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from claims.models import Actor, Answer, Claim, Proposition, Question, Stance
+from claims.translations import Translation
 from tests.base import approve, make_claim, make_source
 from tests.captures import import_capture, not_found, recheck_with
 from tests.webhooks.base import WebhookTestCase, bodies, make_endpoint
@@ -126,6 +127,107 @@ class ApprovalTests(WebhookTestCase):
         [body] = bodies()
         self.assertEqual(body["data"]["revision"], revision.pk)
         self.assertEqual(body["data"]["record"]["paraphrase"], "Pakistan says Kabul shelters the TTP.")
+
+
+class TranslationEventTests(WebhookTestCase):
+    URDU = "طالبان ٹی ٹی پی کے ارکان کو پناہ دے رہے ہیں"
+
+    def setUp(self):
+        self.claim = approve(
+            make_claim(self.source, "the Taliban is providing shelter for TTP members", self.pakistan, self.analyst),
+            self.reviewer,
+        )
+        make_endpoint()
+
+    def translation(self, **of):
+        of = of or {"claim": self.claim}
+        return Translation.record(
+            **of, language="ur", text=self.URDU, translator="Desk translation team", created_by=self.analyst
+        )
+
+    def test_an_approved_translation_is_announced_with_its_claim_language_and_text(self):
+        translation = self.translation()
+
+        with self.committed():
+            approve(translation, self.reviewer)
+
+        [body] = bodies(Event.RECORD_APPROVED)
+        data = body["data"]
+        url = f"{SITE}/sources/{self.source.pk}/#claim-{self.claim.pk}"
+        self.assertEqual(
+            (data["kind"], data["id"], data["url"], data["revision"]), ("translation", translation.pk, url, None)
+        )
+        translation.refresh_from_db()
+        self.assertEqual(
+            data["record"],
+            {
+                "id": translation.pk,
+                "claim": self.claim.pk,
+                "source": None,
+                "language": "ur",
+                "text": self.URDU,
+                "translator": "Desk translation team",
+                "kind": "human",
+                "approved_at": translation.first_approved_at.isoformat(),
+                "url": url,
+            },
+        )
+
+    def test_an_approved_summary_of_a_public_source_is_announced_with_the_source(self):
+        summary = self.translation(source=self.source)
+
+        with self.committed():
+            approve(summary, self.reviewer)
+
+        [body] = bodies(Event.RECORD_APPROVED)
+        record = body["data"]["record"]
+        self.assertEqual((record["claim"], record["source"]), (None, self.source.pk))
+        self.assertEqual(record["url"], f"{SITE}/sources/{self.source.pk}/")
+
+    def test_a_summary_of_a_source_readers_do_not_see_is_not_announced(self):
+        unseen = make_source(text="A report with no approved claim.", title="Unseen")
+        summary = self.translation(source=unseen)
+
+        with self.committed():
+            approve(summary, self.reviewer)
+
+        self.assertEqual(bodies(), [])
+
+    def test_an_approved_revision_announces_the_new_text(self):
+        translation = approve(self.translation(), self.reviewer)
+        revision = translation.propose_revision(self.other_analyst, {"text": "بہتر ترجمہ"})
+
+        with self.committed():
+            revision.approve(self.reviewer)
+
+        [body] = bodies(Event.RECORD_APPROVED)
+        self.assertEqual(body["data"]["revision"], revision.pk)
+        self.assertEqual(body["data"]["record"]["text"], "بہتر ترجمہ")
+
+    def test_withdrawing_an_approved_translation_names_its_kind_id_and_address_only(self):
+        translation = approve(self.translation(), self.reviewer)
+
+        with self.committed():
+            translation.return_to_draft(self.reviewer, reason="Mistranslated.")
+
+        [body] = bodies(Event.RECORD_WITHDRAWN)
+        self.assertEqual(
+            body["data"],
+            {
+                "kind": "translation",
+                "id": translation.pk,
+                "url": f"{SITE}/sources/{self.source.pk}/#claim-{self.claim.pk}",
+            },
+        )
+
+    def test_submitting_and_rejecting_a_translation_are_not_events(self):
+        translation = self.translation()
+
+        with self.committed():
+            translation.submit(self.analyst)
+            translation.reject(self.reviewer, reason="Not the quote.")
+
+        self.assertFalse(Delivery.objects.exists())
 
 
 class WithdrawalTests(WebhookTestCase):

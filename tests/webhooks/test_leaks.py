@@ -3,6 +3,7 @@
 import json
 
 from claims.models import Actor, Answer, Claim, Proposition, Question, Stance
+from claims.translations import Translation
 from tests.base import approve, make_claim, make_source
 from tests.captures import import_capture, recheck_with
 from tests.webhooks.base import WebhookTestCase, make_endpoint
@@ -16,6 +17,9 @@ UNAPPROVED = (
     "PENDING-REVISION",  # a change to a public claim, waiting for review
     "DRAFT-QUESTION",  # a draft question
     "1999",  # a draft answer to the public question
+    "PENDING-TRANSLATION",  # a pending translation of a public claim's quote
+    "DRAFT-SUMMARY",  # a draft translation of the public source's summary
+    "REVISED-TRANSLATION",  # a change to an approved translation, waiting for review
 )
 
 
@@ -63,6 +67,23 @@ class NothingUnapprovedLeaksTests(WebhookTestCase):
                 for claim, side in zip(claims, ("supports", "disputes"), strict=True)
             ]
             claims[0].propose_revision(self.other_analyst, {"paraphrase": "PENDING-REVISION"})
+            translated = approve(
+                Translation.record(
+                    claim=claims[0],
+                    language="ur",
+                    text="طالبان پناہ دیتے ہیں",
+                    translator="Desk",
+                    created_by=self.analyst,
+                ),
+                self.reviewer,
+            )
+            translated.propose_revision(self.other_analyst, {"text": "REVISED-TRANSLATION"})
+            Translation.record(
+                claim=claims[1], language="ur", text="PENDING-TRANSLATION", translator="Desk", created_by=self.analyst
+            ).submit(self.analyst)
+            Translation.record(
+                source=source, language="ur", text="DRAFT-SUMMARY", translator="Desk", created_by=self.analyst
+            )
             question = approve(
                 Question.objects.create(
                     text="When was the ceasefire agreed?", value_type="date", created_by=self.analyst
@@ -90,6 +111,8 @@ class NothingUnapprovedLeaksTests(WebhookTestCase):
         for delivery in Delivery.objects.all():
             for unapproved in UNAPPROVED:
                 self.assertNotIn(unapproved, delivery.body, f"{delivery.event}: {unapproved}")
+        kinds = {json.loads(delivery.body)["data"].get("kind") for delivery in Delivery.objects.all()}
+        self.assertIn("translation", kinds)  # the approved translation was announced, the others not
         quoted = {claim["id"] for delivery in Delivery.objects.all() for claim in claims_in(json.loads(delivery.body))}
         self.assertNotIn(draft.pk, quoted)
         self.assertTrue({claim.pk for claim in claims} <= quoted)
