@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.utils.dates import MONTHS as MONTH_NAMES
-from django.utils.translation import gettext
+from django.utils.translation import gettext, override
 
 MAX_VALUE_LENGTH = 200
 # Numbers as large as anyone reports (casualties, budgets), as exactly as they are written.
@@ -69,13 +69,12 @@ class DateValue:
     precision: str
 
     def display(self) -> str:
+        """The value for readers, in the active language: "23 December 2022", "May–June 2022"."""
         if self.precision == DatePrecision.RANGE:
             return _range_display(self.low, self.high)
         if self.precision == DatePrecision.YEAR:
             return f"{self.low.year}"
-        if self.precision == DatePrecision.MONTH:
-            return f"{calendar.month_name[self.low.month]} {self.low.year}"
-        return f"{self.low.day} {calendar.month_name[self.low.month]} {self.low.year}"
+        return _day_or_month(self.low, with_day=self.precision != DatePrecision.MONTH)
 
     def canonical(self) -> str:
         """The machine form, read back by parse_date_value."""
@@ -88,14 +87,31 @@ class DateValue:
         return self.low.isoformat()
 
 
+def _month_name(month: int) -> str:
+    # The English names are the catalogue's msgids (config/framework_messages.py).
+    return gettext(calendar.month_name[month])
+
+
+def _day_or_month(date: datetime.date, *, with_day: bool) -> str:
+    if with_day:
+        return gettext("%(day)s %(month)s %(year)s") % {
+            "day": date.day,
+            "month": _month_name(date.month),
+            "year": date.year,
+        }
+    return gettext("%(month)s %(year)s") % {"month": _month_name(date.month), "year": date.year}
+
+
 def _range_display(low: datetime.date, high: datetime.date) -> str:
     """A range at the precision both its ends were written in: years, months or days."""
     if (low.month, low.day, high.month, high.day) == (1, 1, 12, 31):
         return f"{low.year}–{high.year}"
     if low.day == 1 and high.day == calendar.monthrange(high.year, high.month)[1]:
-        first = calendar.month_name[low.month] + ("" if low.year == high.year else f" {low.year}")
-        return f"{first} – {calendar.month_name[high.month]} {high.year}"
-    return f"{low.day} {calendar.month_name[low.month]} {low.year} – {high.day} {calendar.month_name[high.month]} {high.year}"
+        first = _month_name(low.month) if low.year == high.year else _day_or_month(low, with_day=False)
+        last = _day_or_month(high, with_day=False)
+    else:
+        first, last = _day_or_month(low, with_day=True), _day_or_month(high, with_day=True)
+    return gettext("%(first)s – %(last)s") % {"first": first, "last": last}
 
 
 def parse_date_value(text: str) -> DateValue:
@@ -192,17 +208,22 @@ class QuantityValue:
     approximate: bool = False
 
     def display(self, unit: str = "") -> str:
+        """The value for readers, in the active language: "at least 30 killed"."""
         suffix = f" {unit}" if unit else ""
         if self.low is None:
-            return f"at most {_number(self.high)}{suffix}"
+            return gettext("at most %(number)s") % {"number": _number(self.high)} + suffix
         if self.high is None:
-            return f"at least {_number(self.low)}{suffix}"
+            return gettext("at least %(number)s") % {"number": _number(self.low)} + suffix
         if self.low == self.high:
-            return f"{'about ' if self.approximate else ''}{_number(self.low)}{suffix}"
+            if self.approximate:
+                return gettext("about %(number)s") % {"number": _number(self.low)} + suffix
+            return f"{_number(self.low)}{suffix}"
         return f"{_number(self.low)}–{_number(self.high)}{suffix}"
 
     def canonical(self) -> str:
-        return self.display()
+        """The machine form, read back by parse_quantity_value: in English whatever the reader's language."""
+        with override("en"):
+            return self.display()
 
 
 def _number(value: Decimal) -> str:

@@ -53,14 +53,15 @@ def parse_partial_date(value: str) -> tuple[datetime.date | None, str]:
 
 
 def format_partial_date(date: datetime.date | None, precision: str) -> str:
-    """Human form: "23 December 2022", "December 2022", "2022" or "date unknown"."""
+    """Human form in the active language: "23 December 2022", "December 2022", "2022" or "date unknown"."""
     if date is None or precision == DatePrecision.UNKNOWN:
-        return "date unknown"
+        return gettext("date unknown")
     if precision == DatePrecision.YEAR:
         return str(date.year)
+    month = gettext(_MONTHS[date.month - 1])  # the month names are in the catalogue (config/framework_messages.py)
     if precision == DatePrecision.MONTH:
-        return f"{_MONTHS[date.month - 1]} {date.year}"
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+        return gettext("%(month)s %(year)s") % {"month": month, "year": date.year}
+    return gettext("%(day)s %(month)s %(year)s") % {"day": date.day, "month": month, "year": date.year}
 
 
 def iso_partial_date(date: datetime.date | None, precision: str) -> str:

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.test import SimpleTestCase
+from django.utils.translation import override
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,8 @@ from claims.values import (
     parse_yes_no_value,
     quantities_conflict,
 )
+from sources.dates import DatePrecision as SourceDatePrecision
+from sources.dates import format_partial_date
 
 settings.register_profile("values", max_examples=300, deadline=None)
 
@@ -225,3 +228,33 @@ class ConflictProperties(SimpleTestCase):
         # More tolerance never creates a conflict.
         if not quantities_conflict(a, b, tolerance_percent=tolerance):
             self.assertFalse(quantities_conflict(a, b, tolerance_percent=min(50, tolerance + 10)))
+
+
+class ValuesInTheReadersLanguageTests(SimpleTestCase):
+    """Readers see values in their language; the machine form stays the same whatever it is."""
+
+    def test_dates_and_bounds_are_written_in_the_active_language(self):
+        ceasefire = parse_date_value("May 2022")
+        killed = parse_quantity_value("at least 30")
+
+        with override("ur"):
+            self.assertNotIn("May", ceasefire.display())
+            self.assertIn("2022", ceasefire.display())
+            self.assertNotIn("at least", killed.display("killed"))
+        self.assertEqual(ceasefire.display(), "May 2022")
+        self.assertEqual(killed.display("killed"), "at least 30 killed")
+
+    def test_the_machine_form_is_english_in_every_language(self):
+        for language in ("en", "ur", "fa", "ps"):
+            with self.subTest(language=language), override(language):
+                self.assertEqual(parse_quantity_value("about 1,200").canonical(), "about 1,200")
+                self.assertEqual(parse_date_value("May 2022").canonical(), "2022-05")
+
+    def test_a_partial_date_is_written_in_the_active_language(self):
+        with override("fa"):
+            december = format_partial_date(datetime.date(2022, 12, 1), SourceDatePrecision.MONTH)
+            unknown = format_partial_date(None, SourceDatePrecision.UNKNOWN)
+
+        self.assertNotIn("December", december)
+        self.assertNotIn("unknown", unknown)
+        self.assertEqual(format_partial_date(datetime.date(2022, 12, 23), SourceDatePrecision.DAY), "23 December 2022")
