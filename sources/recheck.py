@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, override
 
 from sources.anchoring import AnchorError, QuoteAmbiguous, anchor_quote
 from sources.capture import capture_page, failed_capture, store
@@ -104,15 +104,22 @@ def recheck_source(source: Source, *, user=None) -> Recheck:
     A page that cannot be fetched is stored as a failed capture (outcome GONE
     for 404 and 410, UNREACHABLE otherwise), with no quote checks. Never raises
     ``FetchRefused``.
+
+    What went wrong is recorded in English, whatever the language of the
+    analyst who asked: a capture is evidence, read later by anyone (and in the
+    admin, which is English).
     """
     try:
-        capture = capture_page(source.url, user=user, source=source, purpose=Capture.Purpose.RECHECK)
+        with override("en"):
+            capture = capture_page(source.url, user=user, source=source, purpose=Capture.Purpose.RECHECK)
     except FetchRefused as error:
-        capture = failed_capture(source.url, error, user=user, source=source, purpose=Capture.Purpose.RECHECK)
+        with override("en"):
+            capture = failed_capture(source.url, error, user=user, source=source, purpose=Capture.Purpose.RECHECK)
         gone = isinstance(error, ErrorStatus) and error.status in GONE_STATUSES
         capture.outcome = Capture.Outcome.GONE if gone else Capture.Outcome.UNREACHABLE
         if isinstance(error, ErrorStatus):  # its message speaks of importing
-            capture.problem = _status_problem(error.status)
+            with override("en"):
+                capture.problem = _status_problem(error.status)
         store(capture)
         return Recheck(capture)
     capture.outcome = page_outcome(source, capture)

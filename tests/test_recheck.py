@@ -13,6 +13,7 @@ from unittest import mock
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
+from django.utils.translation import override
 
 from claims.models import Claim
 from sources.capture import capture_page
@@ -180,6 +181,16 @@ class PageOutcomeTests(RecheckTestCase):
         self.assertIn("404 Not Found", recheck.capture.problem)
         self.assertEqual(recheck.checks, [])
         self.assertFalse(QuoteCheck.objects.filter(capture=recheck.capture).exists())
+
+    def test_what_went_wrong_is_recorded_in_english_whatever_the_analysts_language(self):
+        self.server.serve("/report", "<h1>Oops</h1>", status=503)
+
+        with override("ur"):
+            recheck = recheck_source(self.web_source)
+
+        with override("en"):
+            expected = "The server answered 503 Service Unavailable instead of the page."
+        self.assertEqual(recheck.capture.problem, expected)
 
     def test_a_410_is_a_page_gone(self):
         self.server.serve("/report", "<h1>Gone</h1>", status=410)
