@@ -32,6 +32,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import parse_header_parameters
+from django.utils.translation import gettext
 
 from sources.text import text_codec
 
@@ -185,20 +186,20 @@ class RefuseUndecodableInputMiddleware:
 
     def refuse(self, request, field: str, where: str):
         if where == "charset":
-            message = (
-                f"The request says its text is in “{field}”, which is not a character set, so nothing was read "
+            message = gettext(
+                "The request says its text is in “%(field)s”, which is not a character set, so nothing was read "
                 "or saved. Send it as UTF-8."
-            )
+            ) % {"field": field}
         elif where == "form":
-            message = (
-                f"The field “{field}” arrived with bytes that are not valid text, so nothing was saved. "
+            message = gettext(
+                "The field “%(field)s” arrived with bytes that are not valid text, so nothing was saved. "
                 "The text was damaged on the way; type or paste it again and send it once more."
-            )
+            ) % {"field": field}
         else:
-            message = (
-                f"The address has a parameter “{field}” with bytes that are not valid text. "
+            message = gettext(
+                "The address has a parameter “%(field)s” with bytes that are not valid text. "
                 "Check the link, or type the search again."
-            )
+            ) % {"field": field}
         partial = bool(getattr(request, "htmx", False)) and not request.htmx.boosted
         template = "400.html#message" if partial else "400.html"
         response = render(request, template, {"message": message}, status=400)

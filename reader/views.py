@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from claims.models import Actor, Proposition, Question
@@ -294,7 +295,7 @@ def _get_public_capture(source_pk: int, pk: int) -> tuple[Capture, Capture]:
     )
     copy = capture.archived_copy()
     if copy is None:
-        raise Http404("No copy of this capture is kept.")
+        raise Http404(gettext("No copy of this capture is kept."))
     return capture, copy
 
 
@@ -474,10 +475,13 @@ def embed_contradiction(request, slug):
         .defer("claim__source__text")
         .order_by(F("claim__asserted_on").asc(nulls_last=True), "claim__source_id", "claim__start", "pk")
     )
+    sides = embed_sides(stances)
+    # The approved translations of the quotes shown, folded under each (the card has no preference: no cookie).
+    translations.attach_translations([stance.claim for side in sides for stance in side.stances])
     context = {
         "proposition": proposition,
         "permalink": request.build_absolute_uri(proposition.get_absolute_url()),
-        "sides": embed_sides(stances),
+        "sides": sides,
     }
     response = render(request, "reader/embed_contradiction.html", context)
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
