@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim, Proposition, Question
 from reader.models import PositionChange
 from reader.questions import disputed_facts
+from reader.translations import attach_translations
 from sources.dates import DatePrecision, format_partial_date
 
 FEED_LENGTH = 30
@@ -82,7 +84,9 @@ class LatestPublicFeed(Feed):
         disputed = disputed_facts(limit=FEED_LENGTH)
         items = [*contradictions, *disputed, *claims, *changes]
         items.sort(key=self.item_pubdate, reverse=True)
-        return items[:FEED_LENGTH]
+        items = items[:FEED_LENGTH]
+        _attach_translations(items)
+        return items
 
     def item_title(self, item):
         if isinstance(item, Proposition):
@@ -108,7 +112,7 @@ class LatestPublicFeed(Feed):
             values = " · ".join(value for value, _ in item.values)
             return f"{item.answers_count} approved answers state values that cannot all be true: {values}."
         reported = f", as reported by {item.reported_by.name}" if item.reported_by_id else ""
-        return f"{item.paraphrase} — {item.claimant.name}{reported}, in “{item.source.title}”."
+        return f"{item.paraphrase} — {item.claimant.name}{reported}, in “{item.source.title}”.{_translations(item)}"
 
     def item_guid(self, item):
         if isinstance(item, Proposition):
@@ -144,7 +148,43 @@ def _said(stance) -> str:
     claim = stance.claim
     on = "on" if claim.asserted_precision == DatePrecision.DAY else "in"
     when = format_partial_date(claim.asserted_on, claim.asserted_precision)
-    return f"{_SIDE_VERBS[stance.side]} it {on} {when}: “{Truncator(claim.quote).words(40)}” ({claim.source.title})"
+    quoted = f"“{Truncator(claim.quote).words(40)}” ({claim.source.title}){_translations(claim)}"
+    return f"{_SIDE_VERBS[stance.side]} it {on} {when}: {quoted}"
+
+
+def _quoted_claims(items) -> list[Claim]:
+    """The claims whose quotes the entries show: claims, and both claims of a change of position."""
+    claims = []
+    for item in items:
+        if isinstance(item, Claim):
+            claims.append(item)
+        elif isinstance(item, PositionChange):
+            claims += [item.earlier.claim, item.later.claim]
+    return claims
+
+
+def _attach_translations(items) -> None:
+    """The approved translations of every quote the entries show, in one query (a claim may be in two entries)."""
+    claims = _quoted_claims(items)
+    unique = {claim.pk: claim for claim in claims}
+    attach_translations(list(unique.values()))
+    for claim in claims:
+        claim.public_translations = unique[claim.pk].public_translations
+
+
+def _translations(claim) -> str:
+    """The quote's approved translations, each after its label: never in place of the quote."""
+    return "".join(
+        " "
+        + gettext("%(label)s, into %(language)s by %(translator)s: “%(text)s”")
+        % {
+            "label": translation.label,
+            "language": translation.get_language_display(),
+            "translator": translation.translator,
+            "text": translation.text,
+        }
+        for translation in getattr(claim, "public_translations", ())
+    )
 
 
 def _change_description(change: PositionChange) -> str:

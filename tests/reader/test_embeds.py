@@ -6,6 +6,8 @@ from urllib.parse import quote, urlencode
 from django.test import override_settings
 from django.urls import reverse
 
+from claims.translations import Translation
+from tests.base import approve
 from tests.reader.builders import ReaderTestCase
 from tests.security.test_csp import parse_policy
 
@@ -93,8 +95,39 @@ class EmbedCardTest(EmbedTestCase):
             self.contradiction_with(1, statement="Small"),
             self.contradiction_with(10, statement="Large"),
         ):
-            with self.assertNumQueries(2):  # the proposition, its stances with claims, sources and actors
+            with self.assertNumQueries(3):  # the proposition, its stances with claims, sources and actors, translations
                 self.get(reverse("reader:embed_contradiction", args=[proposition.slug]))
+
+    def translate(self, claim, language, text):
+        translation = Translation.record(
+            claim=claim, language=language, text=text, translator="Desk translation team", created_by=self.analyst
+        )
+        return approve(translation, self.reviewer)
+
+    def test_each_quote_shown_has_its_approved_translations_folded_under_it(self):
+        claim = self.proposition.stances.get(side="supports").claim
+        self.translate(claim, "ur", "طالبان ٹی ٹی پی کے ارکان کو پناہ دے رہے ہیں")
+        self.translate(claim, "de", "die Taliban gewähren TTP-Mitgliedern Unterschlupf")
+
+        response = self.get(self.embed_url)
+
+        self.assertContains(response, '<details class="translations__more">')
+        self.assertContains(response, "Translations (2)")
+        self.assertContains(response, '<blockquote class="translation__text" lang="ur" dir="rtl">')
+        self.assertContains(response, '<blockquote class="translation__text" lang="de" dir="ltr">')
+        self.assertContains(response, "Translation from English, human, reviewed")
+        self.assertNotContains(response, "<script")
+
+    def test_query_count_does_not_grow_with_the_number_of_translations(self):
+        claims = [stance.claim for stance in self.proposition.stances.all()]
+        self.translate(claims[0], "ur", "ترجمہ")
+        with self.assertNumQueries(3):
+            self.get(self.embed_url)
+        for language in ("fa", "ps", "de", "fr"):
+            for claim in claims:
+                self.translate(claim, language, f"{language} words")
+        with self.assertNumQueries(3):
+            self.get(self.embed_url)
 
 
 class FramingTest(EmbedTestCase):

@@ -268,6 +268,15 @@ class TranslationLeakTests(TranslationPageTestCase):
             self.assertEqual(response.status_code, 200, name)
             self.assertNotIn("SECRET", response.content.decode(), name)
 
+    def test_the_embed_card_and_the_feed_show_the_approved_translations_only(self):
+        self.translate(self.shelter, "ur", URDU)
+        for address in (reverse("reader:embed_contradiction", args=[self.proposition.slug]), reverse("reader:feed")):
+            with self.subTest(address=address):
+                content = self.get(address).content.decode()
+                self.assertIn(URDU, content)
+                self.assertNotIn("SECRET", content)
+        self.assertIn(ENGLISH, self.get(reverse("reader:feed")).content.decode())  # the Pashto quote's entry
+
     def test_the_export_and_the_search_index_leave_them_out(self):
         out = StringIO()
         call_command("export_public", stdout=out)
