@@ -66,6 +66,12 @@ class LoadSeedsTests(TestCase):
             assert public.filter(claim__answers__question=question).exists(), question.slug
         assert {"ur", "ps", "fa"} <= set(public.values_list("language", flat=True))
 
+    def test_every_quote_of_the_shelter_contradiction_reads_in_urdu(self):
+        quoted = Stance.objects.public().filter(proposition__slug=SIX[0]).values("claim")
+        in_urdu = Translation.objects.public().filter(language="ur").values("claim")
+
+        assert not Claim.objects.filter(pk__in=quoted).exclude(pk__in=in_urdu).exists()
+
     def test_seed_translations_say_they_are_checked_machine_translations(self):
         for translation in Translation.objects.select_related("claim__source"):
             assert translation.kind == TranslationKind.MACHINE
