@@ -10,10 +10,12 @@ keys), so one reader's choice never shows in another's page.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from claims.models import ReviewState
@@ -23,10 +25,26 @@ PREFERENCE_COOKIE = "translation_language"
 PREFERENCE_MAX_AGE = 365 * 24 * 60 * 60
 
 
+# The cookie's value for "no language first", chosen on purpose: no cookie means no choice yet.
+NO_PREFERENCE = "none"
+
+
 def preference(request) -> str:
-    """The translation language this reader prefers, or "" for none (an unknown cookie value counts as none)."""
+    """The translation language shown first to this reader, or "" for none (every translation folded).
+
+    Their choice if they made one; otherwise the language of the site they read
+    (a reader of /ur/ sees the Urdu translations open), or none on the English
+    site. An unknown cookie value counts as no choice.
+    """
     value = request.COOKIES.get(PREFERENCE_COOKIE, "")
-    return value if value in TranslationLanguage.values else ""
+    if value == NO_PREFERENCE:
+        return ""
+    if value in TranslationLanguage.values:
+        return value
+    site_language = get_language()
+    return (
+        site_language if site_language != settings.LANGUAGE_CODE and site_language in TranslationLanguage.values else ""
+    )
 
 
 def attach_translations(claims) -> None:
@@ -97,14 +115,17 @@ def choose_preference(request):
     """Remember the translation language chosen (a cookie for a year), then go back to the page it was chosen on.
 
     A GET form, so the pages that carry it hold no CSRF token and stay cacheable.
-    An unknown language clears the preference; an address elsewhere goes home.
+    "No language first" is remembered too (it overrides the site's language); an
+    unknown language clears the choice; an address elsewhere goes home.
     """
     back = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("reader:home")
     response = HttpResponseRedirect(back)
     language = request.GET.get("language", "")
-    if language in TranslationLanguage.values:
+    if language == "":
+        language = NO_PREFERENCE
+    if language in TranslationLanguage.values or language == NO_PREFERENCE:
         response.set_cookie(
             PREFERENCE_COOKIE, language, max_age=PREFERENCE_MAX_AGE, samesite="Lax", secure=request.is_secure()
         )

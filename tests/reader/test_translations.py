@@ -5,11 +5,13 @@ from io import StringIO
 
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from claims.models import Answer, Question, ReviewState
 from claims.translations import Translation
-from reader.translations import PREFERENCE_COOKIE
+from reader.translations import PREFERENCE_COOKIE, preference
 from search.query import search
 from tests.base import approve, make_claim, make_source
 from tests.reader.builders import ReaderTestCase
@@ -127,10 +129,20 @@ class PreferenceTests(TranslationPageTestCase):
         self.assertGreaterEqual(int(cookie["max-age"]), 300 * 24 * 60 * 60)
         self.assertEqual(cookie["samesite"], "Lax")
 
-    def test_no_language_clears_the_preference(self):
+    def test_no_language_first_is_remembered_as_a_choice(self):
         self.client.cookies[PREFERENCE_COOKIE] = "ur"
         response = self.client.get(self.url, {"language": "", "next": "/"})
-        self.assertEqual(response.cookies[PREFERENCE_COOKIE].value, "")
+        self.assertEqual(response.cookies[PREFERENCE_COOKIE].value, "none")
+
+    def test_without_a_choice_the_sites_language_comes_first_and_a_choice_of_none_folds_it(self):
+        request = RequestFactory().get("/ur/")
+        with translation.override("ur"):
+            self.assertEqual(preference(request), "ur")
+            request.COOKIES[PREFERENCE_COOKIE] = "none"
+            self.assertEqual(preference(request), "")
+            request.COOKIES[PREFERENCE_COOKIE] = "ps"
+            self.assertEqual(preference(request), "ps")
+        self.assertEqual(preference(RequestFactory().get("/")), "")
 
     def test_an_unknown_language_is_not_stored(self):
         response = self.client.get(self.url, {"language": "xx-evil", "next": "/"})
