@@ -148,7 +148,8 @@ class DisputedFactsListedTests(QuestionTestCase):
         self.assertIn("cannot all be true: May 2022 · June 2022.", content)
         self.assertNotIn("When did talks start?", content)  # its answers agree
         cache.clear()
-        with self.assertNumQueries(4):  # contradictions, disputed facts with their values, claims, changes
+        # Contradictions, disputed facts with their values, claims, changes, the quotes' translations.
+        with self.assertNumQueries(5):
             self.client.get(reverse("reader:feed"))
 
     def test_the_contradiction_list_counts_and_lists_them_filtered_like_the_rest(self):
