@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -57,8 +57,12 @@ class TranslationForm(forms.Form):
     notes = forms.CharField(label=_("Notes for the reviewer"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
-    def __init__(self, *args, editing: bool = False, summary: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, summary: bool = False, original_language: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound and "language" not in self.initial:
+            # Offered first: the desk's language, else the first language the original is not in.
+            offered = [value for value in TranslationLanguage.values if value != original_language]
+            self.initial["language"] = get_language() if get_language() in offered else offered[0]
         if summary:
             self.fields["text"].help_text = _(
                 "A short summary of the source in the other language: what it reports, nothing added."
@@ -128,7 +132,9 @@ def _initial(translation: Translation) -> dict:
 
 
 def _form(original, *args, **kwargs) -> TranslationForm:
-    return TranslationForm(*args, summary=isinstance(original, Source), **kwargs)
+    is_source = isinstance(original, Source)
+    language = original.language if is_source else original.source.language
+    return TranslationForm(*args, summary=is_source, original_language=language, **kwargs)
 
 
 def _page(request, original: Claim | Source, *, form=None, status: int = 200, **extra):

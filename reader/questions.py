@@ -7,6 +7,8 @@ from functools import cached_property
 from django import forms
 from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from claims.models import Answer, Question
 from claims.questions import ValueType, conflict_between
@@ -226,14 +228,14 @@ def attach_summaries(questions: list[Question]) -> list[Question]:
 class QuestionSort:
     NEWEST = "newest"
     MOST_ANSWERS = "answers"
-    CHOICES = [(NEWEST, "Latest approved first"), (MOST_ANSWERS, "Most answers first")]
+    CHOICES = [(NEWEST, _("Latest approved first")), (MOST_ANSWERS, _("Most answers first"))]
 
 
 class Disputed:
     ALL = ""
     ONLY = "true"
     NOT = "false"
-    CHOICES = [(ALL, "All questions"), (ONLY, "Disputed only"), (NOT, "Not disputed")]
+    CHOICES = [(ALL, _("All questions")), (ONLY, _("Disputed only")), (NOT, _("Not disputed"))]
 
 
 def latest_approval():
@@ -258,8 +260,10 @@ class QuestionFilterForm(ContradictionFilterForm):
     matches when one of its public answers' claims does.
     """
 
-    disputed = forms.ChoiceField(choices=Disputed.CHOICES, required=False, label="Show")
-    sort = forms.ChoiceField(choices=QuestionSort.CHOICES, required=False)
+    disputed = forms.ChoiceField(
+        choices=Disputed.CHOICES, required=False, label=pgettext_lazy("which questions a list shows", "Show")
+    )
+    sort = forms.ChoiceField(choices=QuestionSort.CHOICES, required=False, label=pgettext_lazy("sort order", "Order"))
 
     def clean_sort(self):
         return self.cleaned_data["sort"] or QuestionSort.NEWEST

@@ -8,6 +8,7 @@ downloads carry the day they were made.
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from reader import citations
 
@@ -30,7 +31,12 @@ def cite_claim(context, claim, source=None):
     """Cite a public claim; pass its ``source`` where the claims were read without it (the source page)."""
     url = context["request"].build_absolute_uri(claim.get_absolute_url())
     citation = citations.claim_citation(claim, url=url, source=source)
-    return _cite(citation, "reader:claim_citation", [claim.pk], f"the claim of {citation.authors[0]}")
+    return _cite(
+        citation,
+        "reader:claim_citation",
+        [claim.pk],
+        gettext("the claim of %(claimant)s") % {"claimant": citation.authors[0]},
+    )
 
 
 @register.inclusion_tag("reader/_cite.html", takes_context=True)
@@ -38,11 +44,12 @@ def cite_question(context, question, answers, last_reviewed):
     url = context["request"].build_absolute_uri(question.get_absolute_url())
     claimants = [answer.claim.claimant.name for answer in answers]
     citation = citations.question_citation(question, claimants, last_reviewed, url=url)
-    return _cite(citation, "reader:question_citation", [question.slug], "this question")
+    return _cite(citation, "reader:question_citation", [question.slug], gettext("this question"))
 
 
 @register.inclusion_tag("reader/_cite.html", takes_context=True)
 def cite_contradiction(context, proposition, stances, last_reviewed):
     url = context["request"].build_absolute_uri(proposition.get_absolute_url())
     citation = citations.contradiction_citation(proposition, stances, last_reviewed, url=url)
-    return _cite(citation, "reader:contradiction_citation", [proposition.slug], f"this {citation.genre.lower()}")
+    subject = gettext("this contradiction") if proposition.is_contradiction else gettext("this proposition")
+    return _cite(citation, "reader:contradiction_citation", [proposition.slug], subject)

@@ -31,6 +31,15 @@ class AddTranslationTests(TranslationDeskTestCase):
         self.assertContains(response, '<label for="id_language">Into</label>', html=False)
         self.assertContains(response, "Save the translation as a draft")
 
+    def test_the_form_never_offers_the_quotes_own_language_first(self):
+        self.login()
+
+        english = self.client.get(self.page_url())
+        pashto = self.client.get("/ps" + self.page_url())
+
+        self.assertEqual(english.context["form"]["language"].value(), "ur")  # the first that is not English
+        self.assertEqual(pashto.context["form"]["language"].value(), "ps")  # the desk's own language
+
     def test_an_analyst_adds_a_draft_translation(self):
         self.login()
         response = self.add()
