@@ -239,8 +239,9 @@ def _listed() -> dict:
     sources = Source.objects.defer("text")
     questions = Question.objects.all()
     answers = Answer.objects.select_related("question", "claim__claimant", "actor")
+    translations = Translation.objects.select_related("claim__claimant", "source").defer("source__text")
     revisions = Revision.objects.prefetch_related(
-        GenericPrefetch("record", [claims, stances, propositions, actors, sources, questions, answers])
+        GenericPrefetch("record", [claims, stances, propositions, actors, sources, questions, answers, translations])
     )
     return {
         "claim": claims,
@@ -250,6 +251,7 @@ def _listed() -> dict:
         "source": sources,
         "question": questions,
         "answer": answers,
+        "translation": translations,
         "revision": revisions,
     }
 
@@ -261,7 +263,7 @@ def _my_work(user, limit: int) -> dict[str, DeskSection]:
     records = [
         *(
             record
-            for kind in ("claim", "stance", "proposition", "actor", "source", "question", "answer")
+            for kind in ("claim", "stance", "proposition", "actor", "source", "question", "answer", "translation")
             for record in _latest_per_state(listed[kind], user, states, limit + 1)
         ),
         # Revisions are never drafts: an analyst proposes a change by sending it to review.
@@ -281,7 +283,7 @@ def _my_work(user, limit: int) -> dict[str, DeskSection]:
 
 def _my_section_page(user, section: DeskSection, number) -> Page:
     """One page of everything of mine in ``section``'s state, latest change first, across kinds (a union query)."""
-    kinds = [Claim, Stance, Proposition, Actor, Source, Question, Answer]
+    kinds = [Claim, Stance, Proposition, Actor, Source, Question, Answer, Translation]
     kinds += [Revision] if section.state != ReviewState.DRAFT else []
     rows = [
         model.objects.filter(created_by=user, state=section.state)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import pgettext_lazy
 
 from claims.models import Actor, Answer, Claim, Proposition, Question, Side, Stance
+from claims.translations import Translation
 from sources.models import Source
 
 register = template.Library()
@@ -25,6 +26,7 @@ KIND_LABELS = {
     "source": pgettext_lazy("record kind", "source"),
     "question": pgettext_lazy("record kind", "question"),
     "answer": pgettext_lazy("record kind", "answer"),
+    "translation": pgettext_lazy("record kind", "translation"),
     "revision": pgettext_lazy("record kind", "revision"),
 }
 
@@ -61,6 +63,10 @@ def desk_url(record) -> str:
         return reverse("desk:question", args=[record.slug])
     if isinstance(record, Answer):
         return f"{reverse('desk:question', args=[record.question.slug])}#answer-{record.pk}"
+    if isinstance(record, Translation):
+        if record.source_id:
+            return f"{reverse('desk:source_translations', args=[record.source_id])}#translation-{record.pk}"
+        return f"{reverse('desk:claim_translations', args=[record.claim_id])}#translation-{record.pk}"
     raise TypeError(f"No desk page for {type(record).__name__}")
 
 

@@ -3,6 +3,7 @@ import re
 from django.urls import reverse
 
 from claims.models import Actor, Proposition, Side, Stance
+from claims.translations import Translation
 from desk.views import HOME_LIST_LIMIT, SECTION_PAGE_ROWS
 from tests.base import approve, make_claim, make_source
 from tests.desk.base import DeskTestCase
@@ -72,15 +73,28 @@ class DeskHomeTests(DeskTestCase):
     def test_its_query_count_does_not_grow_with_the_records_shown(self):
         self.propose_changes(0)
         self.login()
-        with self.assertNumQueries(16):  # with my questions and answers, and the recently changed questions
+        with self.assertNumQueries(17):  # with my questions, answers and translations, and the recent questions
             self.client.get(self.url)
         for number in range(1, 5):
             source = make_source(text=f"Text number {number}: Pakistan says one thing.", created_by=self.analyst)
             make_claim(source, "Pakistan says one thing", self.pakistan, self.analyst)
             Proposition.objects.create(statement=f"Statement {number}", created_by=self.analyst)
             self.propose_changes(number)
-        with self.assertNumQueries(16):
+        with self.assertNumQueries(17):
             self.client.get(self.url)
+
+    def test_it_lists_my_translations_in_every_state_with_a_link_to_their_page(self):
+        source = make_source(text="My own report: Pakistan says so.", created_by=self.analyst)
+        claim = make_claim(source, "Pakistan says", self.pakistan, self.analyst)
+        draft = Translation.record(
+            claim=claim, created_by=self.analyst, language="ur", text="پاکستان کہتا ہے", translator="Desk"
+        )
+        self.login()
+
+        response = self.client.get(self.url)
+
+        self.assertContains(response, "پاکستان کہتا ہے")
+        self.assertContains(response, f'href="/desk/claims/{claim.pk}/translations/#translation-{draft.pk}"')
 
     def test_it_lists_my_actors_and_sources_in_every_state(self):
         Actor.objects.create(name="My draft spokesman", created_by=self.analyst)

@@ -687,11 +687,12 @@ class DeskHomeQuestionTests(QuestionDeskTestCase):
         self.login()
         self.client.get(reverse("desk:home"))  # content types are read once
         add_questions_and_answers(0)
-        with self.assertNumQueries(15):  # desk home's 13, my questions, my answers, the questions and answers revised
+        # Desk home's 14 (with my translations), my questions, my answers, the questions and answers revised.
+        with self.assertNumQueries(16):
             self.client.get(reverse("desk:home"))
         for number in range(1, 4):
             add_questions_and_answers(number)
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(16):
             response = self.client.get(reverse("desk:home"))
         self.assertContains(response, "Change to question")
         self.assertContains(response, "Change to answer")
