@@ -16,6 +16,7 @@ from claims import values
 from claims.forms import MarkdownField
 from claims.models import Actor, ActorKind, Answer, Claim, Proposition, Question, Side, Stance, unique_slug
 from claims.questions import ValueType
+from claims.translations import TranslationLanguage
 from config.middleware import parse_id
 from sources.anchoring import AnchorError, anchor_quote
 from sources.dates import iso_partial_date, parse_partial_date
@@ -24,10 +25,8 @@ from sources.models import Capture, Source
 from sources.text import BidiControlsStrippedMixin
 
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-LANGUAGE_SUGGESTIONS = [
-    ("en", _("English")), ("fa", _("Persian")), ("ps", _("Pashto")), ("ur", _("Urdu")), ("ar", _("Arabic")),
-    ("tr", _("Turkish")), ("de", _("German")), ("fr", _("French")), ("ru", _("Russian")), ("zh", _("Chinese")),
-]  # fmt: skip
+# The languages the import form suggests for a source: the same ones translations are made into.
+LANGUAGE_SUGGESTIONS = TranslationLanguage.choices
 DATE_HELP = _("YYYY, YYYY-MM or YYYY-MM-DD; leave empty if unknown.")
 
 
