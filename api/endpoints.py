@@ -12,7 +12,7 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -66,6 +66,7 @@ from api.schemas import (
     StancePage,
     Submitted,
 )
+from claims.addresses import current_public_slug
 from claims.models import Claim as ClaimModel
 from claims.models import Proposition, ReviewError, StaleEdit
 from claims.models import Question as QuestionModel
@@ -196,6 +197,22 @@ def body_too_large(request, error):
 @api.exception_handler(Http404)
 def not_found(request, error):
     return problem_response(request, 404, str(error) or "There is no such record.", slug="not-found")
+
+
+class Moved(Exception):
+    """The record asked for by a former slug (claims.addresses): it is at the same address with ``slug``."""
+
+    def __init__(self, slug: str):
+        super().__init__(slug)
+        self.slug = slug
+
+
+@api.exception_handler(Moved)
+def moved(request, error):
+    match = request.resolver_match
+    address = reverse(match.view_name, args=match.args, kwargs={**match.kwargs, "slug": error.slug})
+    query = request.META.get("QUERY_STRING")
+    return HttpResponsePermanentRedirect(f"{address}?{query}" if query else address)
 
 
 @api.exception_handler(PermissionDenied)
@@ -331,6 +348,8 @@ def list_claims(request, filters: Query[ListFilters]):
 def _by_slug(queryset, slug: str, what: str):
     """The record with this slug, or 404 (also for what cannot be a slug, which no query is made for)."""
     record = queryset.filter(slug=slug).first() if SLUG.match(slug) else None
+    if record is None and SLUG.match(slug) and (current := current_public_slug(queryset.model, slug)):
+        raise Moved(current)
     if record is None:
         raise Http404(f"No {what} has the address “{slug}”.")
     return record

@@ -38,10 +38,12 @@ from sources.segments import passage_in_paragraph
 
 
 def unique_slug(model, text: str, *, max_length: int = 80, exclude_pk=None) -> str:
-    """A slug for ``text`` not yet used by ``model``: base, base-2, base-3, …"""
+    """A slug for ``text`` not yet used by ``model``, now or formerly (claims.addresses): base, base-2, base-3, …"""
+    from claims.addresses import former_slugs
+
     base = slugify(text, allow_unicode=False)[:max_length].strip("-") or model._meta.model_name
     taken = model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
-    taken = set(taken)
+    taken = set(taken) | former_slugs(model, base)
     slug, counter = base, 2
     while slug in taken:
         suffix = f"-{counter}"
@@ -622,6 +624,7 @@ class Stance(Reviewable):
 
 # Dependencies first: a claim needs its source and actors approved, a stance its claim and proposition.
 # Questions and their answers live in their own module; they rest on the records above.
+from claims.addresses import FormerSlug as FormerSlug  # noqa: E402
 from claims.questions import Answer, Question  # noqa: E402
 from claims.translations import Translation  # noqa: E402
 

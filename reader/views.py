@@ -9,10 +9,11 @@ database only when a fragment has to be rendered.
 """
 
 import hashlib
+from functools import wraps
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
+from claims.addresses import current_public_slug
 from claims.models import Actor, Proposition, Question
 from reader import citations, notices, public, translations
 from reader.caching import (
@@ -66,6 +68,33 @@ LATEST_ON_HOME = 8
 FACTS_ON_LIST = 10
 QUESTIONS_PER_PAGE = 20
 RESULTS_PER_PAGE = 20
+
+
+def follows_former_slugs(model):
+    """Answer an address made with a former slug of a public ``model`` record with a permanent redirect.
+
+    The view runs first: only an address it does not find (404) is looked up
+    among the former slugs (claims.addresses), and the redirect goes to the
+    same view with the record's current slug and the same query.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except Http404:
+                current = current_public_slug(model, kwargs["slug"])
+                if current is None:
+                    raise
+            match = request.resolver_match
+            address = reverse(match.view_name, args=match.args, kwargs={**match.kwargs, "slug": current})
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(f"{address}?{query}" if query else address)
+
+        return wrapper
+
+    return decorate
 
 
 def _get_public_proposition(slug: str) -> Proposition:
@@ -140,6 +169,7 @@ def _site(request) -> str:
     return hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()[:16]
 
 
+@follows_former_slugs(Proposition)
 @require_safe
 @cached_public_page
 def contradiction(request, slug):
@@ -170,6 +200,7 @@ def contradiction(request, slug):
     return render(request, "reader/contradiction.html", context)
 
 
+@follows_former_slugs(Proposition)
 @require_safe
 @cached_public_page(shared=True)
 def contradiction_data(request, slug):
@@ -180,6 +211,7 @@ def contradiction_data(request, slug):
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
+@follows_former_slugs(Actor)
 @require_safe
 @cached_public_page(reads={"page": page_number})
 def actor(request, slug):
@@ -201,6 +233,7 @@ def actor(request, slug):
     return render(request, "reader/actor.html", context)
 
 
+@follows_former_slugs(Actor)
 @require_safe
 @cached_public_page(shared=True)
 def actor_data(request, slug):
@@ -343,6 +376,7 @@ def search(request):
     return render(request, "reader/search.html", context)
 
 
+@follows_former_slugs(Question)
 @require_safe
 @cached_public_page
 def question(request, slug):
@@ -403,6 +437,7 @@ def question_list(request):
     return render(request, template, context)
 
 
+@follows_former_slugs(Question)
 @require_safe
 @cached_public_page(shared=True)
 def question_data(request, slug):
@@ -423,6 +458,7 @@ def _citation_download(records: list, extension: str, name: str) -> HttpResponse
     return response
 
 
+@follows_former_slugs(Proposition)
 @require_safe
 def contradiction_citation(request, slug, extension):
     """The contradiction page as a BibTeX, RIS or CSL-JSON file, accessed today."""
@@ -438,6 +474,7 @@ def contradiction_citation(request, slug, extension):
     return _citation_download([citation], extension, proposition.slug)
 
 
+@follows_former_slugs(Question)
 @require_safe
 def question_citation(request, slug, extension):
     """A disputed fact's page as a BibTeX, RIS or CSL-JSON file, accessed today."""
@@ -463,6 +500,7 @@ def claim_citation(request, pk, extension):
     return _citation_download([citation], extension, f"claim-{claim.pk}")
 
 
+@follows_former_slugs(Proposition)
 @embeddable
 @require_safe
 @cached_public_page(shared=True)
@@ -502,6 +540,8 @@ def oembed(request):
         height = requested_size(request.GET.get("maxheight"), "maxheight", DEFAULT_HEIGHT)
         slug = contradiction_slug(request.GET.get("url"), request.get_host())
         proposition = Proposition.objects.public().filter(slug=slug).first()
+        if proposition is None and (current := current_public_slug(Proposition, slug)):
+            proposition = Proposition.objects.public().filter(slug=current).first()
         if proposition is None:
             raise OEmbedError(404, "No public contradiction is at that address.")
     except OEmbedError as error:

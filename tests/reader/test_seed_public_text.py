@@ -12,6 +12,8 @@ from claims.models import Actor, Proposition
 from sources.models import Source
 
 FILE_NAME = re.compile(r"seed\s+00", re.IGNORECASE)
+# A seed file's number as a word of an address: /actors/source-000-author/, /actors/unnamed-sources-000/.
+SEED_NUMBER_IN_ADDRESS = re.compile(r"(?<![0-9a-z])00[0-9](?![0-9a-z])")
 
 
 class SeedPublicTextTest(TestCase):
@@ -48,3 +50,9 @@ class SeedPublicTextTest(TestCase):
 
         self.assertIn("Taliban Mediates, Again, Between TTP and Islamabad", proposition.description)
         self.assertIn("Doğacan Başaran", proposition.description)
+
+    def test_no_public_address_names_a_seed_file(self):
+        urls = self.public_urls()
+        self.assertIn("/actors/kabul-report-author/", urls)
+        for url in urls:
+            self.assertIsNone(SEED_NUMBER_IN_ADDRESS.search(url), url)
