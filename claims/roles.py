@@ -5,7 +5,13 @@ administrators (superusers) may also delete. Groups are created by the
 0002_roles migration.
 """
 
+import secrets
+
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 ANALYSTS = "Analysts"
 REVIEWERS = "Reviewers"
@@ -117,3 +123,85 @@ def system_account():
         ensure_roles()
         user.groups.add(Group.objects.get(name=REVIEWERS))
     return user
+
+
+# ---------------------------------------------------------------------------
+# The logged-in account, kept between requests
+
+# How long a logged-in account and its roles stay in the shared cache between requests (at most).
+ACCOUNT_CACHE_SECONDS = 300
+
+
+def _account_version_key(user_id) -> str:
+    return f"account-version:{user_id}"
+
+
+def _account_version(user_id) -> str:
+    """The token the account's cached copy is kept under; a new one (forget_account) makes the copy unreachable."""
+    key = _account_version_key(user_id)
+    version = cache.get(key)
+    if version is None:
+        version = secrets.token_hex(8)
+        if not cache.add(key, version, None):
+            version = cache.get(key) or version
+    return version
+
+
+def forget_account(user_id) -> None:
+    """Every request from now on reads this account and its roles from the database again."""
+    cache.set(_account_version_key(user_id), secrets.token_hex(8), None)
+
+
+class CachedAccountBackend(ModelBackend):
+    """Django's ModelBackend, with the logged-in account and its roles read from the shared cache.
+
+    Each request of a logged-in user loads their account (Django checks the
+    session against its password) and their roles (``role_names``): two
+    queries on every page. Both are kept together in the shared cache, under a
+    token of the account's (``_account_version``), for ACCOUNT_CACHE_SECONDS at
+    most. Any change to the account or to its groups draws a new token
+    (``forget_account``, connected in ClaimsConfig.ready) when it is saved and
+    again when its transaction commits, so a copy read before the commit is
+    never found afterwards: a new password, a deactivation or a role taken away
+    counts from the next request, as without the cache. Permissions
+    (``has_perm``) are not kept: they are read per request as before.
+    """
+
+    def get_user(self, user_id):
+        key = f"account:{user_id}:{_account_version(user_id)}"
+        user = cache.get(key)
+        if user is None:
+            user = super().get_user(user_id)
+            if user is None:
+                return None
+            role_names(user)
+            cache.set(key, user, ACCOUNT_CACHE_SECONDS)
+        return user if self.user_can_authenticate(user) else None
+
+
+def _forget_now_and_on_commit(user_ids) -> None:
+    ids = [user_id for user_id in user_ids if user_id is not None]
+    for user_id in ids:
+        forget_account(user_id)
+    transaction.on_commit(lambda: [forget_account(user_id) for user_id in ids])
+
+
+def _account_saved_or_deleted(sender, instance, **kwargs) -> None:
+    _forget_now_and_on_commit([instance.pk])
+
+
+def _account_groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    if not reverse:  # user.groups.add(…), .remove(…), .clear(): the instance is the account
+        if action.startswith("post_"):
+            _forget_now_and_on_commit([instance.pk])
+    elif action == "pre_clear":  # group.user_set.clear(): its members, while they are still there
+        _forget_now_and_on_commit(list(instance.user_set.values_list("pk", flat=True)))
+    elif action in ("post_add", "post_remove"):  # group.user_set.add(…): the accounts are in pk_set
+        _forget_now_and_on_commit(pk_set)
+
+
+def connect_account_cache() -> None:
+    User = get_user_model()
+    post_save.connect(_account_saved_or_deleted, sender=User, dispatch_uid="forget-account-saved")
+    post_delete.connect(_account_saved_or_deleted, sender=User, dispatch_uid="forget-account-deleted")
+    m2m_changed.connect(_account_groups_changed, sender=User.groups.through, dispatch_uid="forget-account-groups")

@@ -190,6 +190,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Django's ModelBackend, with the logged-in account and its roles kept in the shared cache between
+# requests (claims/roles.py): a logged-in page asks the database nothing for them.
+AUTHENTICATION_BACKENDS = ["claims.roles.CachedAccountBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk:home"  # in the language the analyst logged in with
 LOGOUT_REDIRECT_URL = "reader:home"

@@ -722,8 +722,8 @@ def _side_counts(proposition: Proposition):
     return [(side, counts.get(side, 0)) for side in Side]
 
 
-def _board_columns_html(request, proposition: Proposition, columns) -> SafeString:
-    """The board's columns, rendered once per desk generation for each analyst.
+def _visitor_fragment(request, name: str, pk: int, template: str, context: dict) -> SafeString:
+    """``template`` rendered with ``context``, kept per desk generation for this analyst and this record.
 
     What a card offers depends on who looks (only an author edits their
     drafts), and its forms carry the visitor's CSRF token: the fragment is
@@ -731,16 +731,17 @@ def _board_columns_html(request, proposition: Proposition, columns) -> SafeStrin
     """
     token = get_token(request)
     secret = hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest()[:16]
-    context = {"proposition": proposition, "columns": columns, "csrf_token": token, "user": request.user}
+    context = {**context, "csrf_token": token, "user": request.user}
     html = cached_for_desk(
-        "board-columns",
-        proposition.pk,
-        request.user.pk,
-        secret,
-        get_language(),
-        compute=lambda: render_to_string("desk/board.html#columns", context),
+        name, pk, request.user.pk, secret, get_language(), compute=lambda: render_to_string(template, context)
     )
     return mark_safe(html)  # noqa: S308 - rendered with autoescape
+
+
+def _board_columns_html(request, proposition: Proposition, columns) -> SafeString:
+    """The board's columns, rendered once per desk generation for each analyst (``_visitor_fragment``)."""
+    context = {"proposition": proposition, "columns": columns}
+    return _visitor_fragment(request, "board-columns", proposition.pk, "desk/board.html#columns", context)
 
 
 def _board_context(request, proposition: Proposition, **extra) -> dict:
@@ -1308,18 +1309,26 @@ def _question_answers(question: Question) -> QuestionAnswers:
 
 
 def _question_context(request, question: Question, *, query: str | None = None, **extra) -> dict:
-    answers = _question_answers(question)
+    """The question board's context. Its answers are read only if their fragment must be rendered: a plain view
+    of the board (no message for one answer) takes them from ``_visitor_fragment``."""
+    answers = SimpleLazyObject(lambda: _question_answers(question))
     query = request.GET.get("q", "").strip() if query is None else query
-    return {
+    context = {
         "question": question,
         "answers": answers,
         "related": list(question.propositions.all()),
-        "my_drafts": answers.my_drafts(request.user),
+        "my_drafts": cached_for_desk(
+            "question-drafts", question.pk, request.user.pk, compute=lambda: answers.my_drafts(request.user)
+        ),
         "query": query,
         "results": matching.search_claims(query, not_answering=question) if query else [],
         "value_help": value_help(question),
         **extra,
     }
+    if not {"answers_message", "card_message", "oob"} & extra.keys():
+        template = "desk/question_board.html#answers-region"
+        context["answers_html"] = _visitor_fragment(request, "question-answers", question.pk, template, context)
+    return context
 
 
 @analyst_required

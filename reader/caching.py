@@ -400,6 +400,8 @@ def keep_read_parameters(request, reads) -> None:
     so random values of a read parameter do not each make a page of their own.
     Only the last value of a parameter is kept (the one views read).
     """
+    if not request.META.get("QUERY_STRING"):
+        return  # nothing to drop (most requests for a public page)
     checks = reads if isinstance(reads, dict) else dict.fromkeys(reads)
     kept = QueryDict(mutable=True, encoding=request.GET.encoding)
     for name, check in checks.items():

@@ -27,6 +27,8 @@ PREFERENCE_MAX_AGE = 365 * 24 * 60 * 60
 
 # The cookie's value for "no language first", chosen on purpose: no cookie means no choice yet.
 NO_PREFERENCE = "none"
+# The languages a translation may be in (read on every request for a public page: kept as a set).
+TRANSLATION_LANGUAGES = frozenset(TranslationLanguage.values)
 
 
 def preference(request) -> str:
@@ -39,12 +41,10 @@ def preference(request) -> str:
     value = request.COOKIES.get(PREFERENCE_COOKIE, "")
     if value == NO_PREFERENCE:
         return ""
-    if value in TranslationLanguage.values:
+    if value in TRANSLATION_LANGUAGES:
         return value
     site_language = get_language()
-    return (
-        site_language if site_language != settings.LANGUAGE_CODE and site_language in TranslationLanguage.values else ""
-    )
+    return site_language if site_language != settings.LANGUAGE_CODE and site_language in TRANSLATION_LANGUAGES else ""
 
 
 def attach_translations(claims) -> None:

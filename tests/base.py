@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.test import TestCase
 
 from claims.models import Actor, Claim, Proposition, ReviewState, Side, Stance
-from claims.roles import ANALYSTS, REVIEWERS, ensure_roles
+from claims.roles import ANALYSTS, REVIEWERS, CachedAccountBackend, ensure_roles
 from sources.models import Source
 
 PASSWORD = "correct horse battery staple"
@@ -27,6 +27,12 @@ def make_user(username: str, group: str | None = None, **fields) -> User:
         ensure_roles()
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def keep_account(user: User) -> None:
+    """Read ``user``'s account and roles into the shared cache, as their first request does
+    (claims.roles.CachedAccountBackend): query counts pinned after this leave those two out."""
+    CachedAccountBackend().get_user(user.pk)
 
 
 def make_source(*, text: str = SAMPLE_TEXT, title: str = "Sample report", **fields) -> Source:

@@ -20,6 +20,29 @@ class LanguageLink:
     current: bool
 
 
+# Whether each view (by its resolver name) is served under the language prefixes: the URLconf decides it
+# once and for all, so it is worked out once per process.
+_TRANSLATED_VIEWS: dict[str, bool] = {}
+
+
+def _translated(request, current: str) -> bool:
+    name = request.resolver_match.view_name
+    if name not in _TRANSLATED_VIEWS:
+        other = next(code for code, _ in settings.LANGUAGES if code != current)
+        _TRANSLATED_VIEWS[name] = translate_url(request.path_info, other) != request.path_info
+    return _TRANSLATED_VIEWS[name]
+
+
+def _in_language(path: str, current: str, code: str) -> str:
+    """``path`` (of the page in ``current``) in the language ``code``: the prefix swapped, English unprefixed.
+
+    No address pattern is translated, only prefixed (config/urls.py), so this is what ``translate_url`` gives.
+    """
+    if current != settings.LANGUAGE_CODE and path.startswith(f"/{current}/"):
+        path = path[len(current) + 1 :]
+    return path if code == settings.LANGUAGE_CODE else f"/{code}{path}"
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[LanguageLink]:
     """This page in every language of settings.LANGUAGES, the current one marked.
@@ -30,10 +53,13 @@ def language_links(context) -> list[LanguageLink]:
     request = context.get("request")
     if request is None or getattr(request, "resolver_match", None) is None:
         return []
-    path, current = request.get_full_path(), get_language()
+    current = get_language()
+    if not _translated(request, current):
+        return []
+    path = request.get_full_path()
     links = []
     for code, name in settings.LANGUAGES:
-        address = translate_url(path, code)
+        address = _in_language(path, current, code)
         links.append(
             LanguageLink(
                 code=code,
@@ -44,6 +70,4 @@ def language_links(context) -> list[LanguageLink]:
                 current=code == current,
             )
         )
-    if len({link.address for link in links}) < len(links):
-        return []
     return links
