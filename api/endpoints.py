@@ -9,6 +9,7 @@ raised here or turned into one by ``api.middleware``.
 """
 
 import json
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -74,6 +75,7 @@ from claims.models import Stance as StanceModel
 from config.middleware import parse_id
 from reader import citations, public
 from reader import questions as reader_questions
+from reader.caching import cached_for_generation
 from reader.translations import attach_translations
 from sources.models import Source as SourceModel
 
@@ -141,7 +143,19 @@ READ_ERRORS = dict.fromkeys((401, 404, 422, 429), Problem)
 
 
 def absolute(request):
-    return request.build_absolute_uri
+    """A function making an absolute address of a path ``reverse`` gave, for the records of one response.
+
+    ``build_absolute_uri`` takes a few microseconds a call, and a list names hundreds of records: a path
+    (one ``/``, already quoted by ``reverse``) is put after this request's origin, found once.
+    """
+    origin = request.build_absolute_uri("/").removesuffix("/")
+
+    def made_absolute(location: str) -> str:
+        if location.startswith("/") and not location.startswith("//"):
+            return origin + location
+        return request.build_absolute_uri(location)
+
+    return made_absolute
 
 
 # ---------------------------------------------------------------------------
@@ -301,15 +315,22 @@ def list_contradictions(request, filters: Query[ListFilters]):
     found = lists.contradictions(lists.PublicClaimFilter.read(filters))
     records, cursor = paginate(found, CONTRADICTIONS, cursor=filters.cursor, size=filters.page_size)
     public.attach_side_actors(records)
-    return _page(request, records, cursor, lambda p: contradiction_summary(p, absolute(request)))
+    return _page(request, records, cursor, partial(contradiction_summary, absolute=absolute(request)))
 
 
 @api.get("/contradictions/{slug}", response={200: Contradiction, **READ_ERRORS}, auth=READ, url_name="contradiction")
 def get_contradiction(request, slug: str):
     """One contradiction with its claims on every side, as its page's .json gives it."""
     proposition = _by_slug(Proposition.objects.public(), slug, "public contradiction")
-    stances = public.contradiction_stances(proposition)
-    return contradiction_json(proposition, stances, public.last_reviewed(proposition, stances), absolute(request))
+    made_absolute = absolute(request)
+
+    def document():
+        stances = public.contradiction_stances(proposition)
+        return contradiction_json(proposition, stances, public.last_reviewed(proposition, stances), made_absolute)
+
+    # The same document as the page's .json, kept like it for the public data generation (per origin: its
+    # addresses are absolute).
+    return cached_for_generation(f"api-contradiction:{proposition.pk}:{made_absolute('/')}", document)
 
 
 @api.get("/questions", response={200: QuestionPage, **READ_ERRORS}, auth=READ, url_name="questions", exclude_unset=True)
@@ -323,7 +344,7 @@ def list_questions(request, filters: Query[QuestionFilters]):
     found = lists.questions(lists.PublicClaimFilter.read(filters), disputed=filters.disputed)
     records, cursor = paginate(found, QUESTIONS, cursor=filters.cursor, size=filters.page_size)
     reader_questions.attach_summaries(records)
-    return _page(request, records, cursor, lambda question: question_summary(question, absolute(request)))
+    return _page(request, records, cursor, partial(question_summary, absolute=absolute(request)))
 
 
 @api.get(
@@ -342,7 +363,7 @@ def list_claims(request, filters: Query[ListFilters]):
     records, cursor = paginate(found, CLAIMS, cursor=filters.cursor, size=filters.page_size)
     public.attach_public_stances(records)
     attach_translations(records)
-    return _page(request, records, cursor, lambda claim: claim_record(claim, absolute(request)))
+    return _page(request, records, cursor, partial(claim_record, absolute=absolute(request)))
 
 
 def _by_slug(queryset, slug: str, what: str):
@@ -377,7 +398,7 @@ def list_stances(request, filters: Query[StanceFilters]):
     """Approved stances (a claim's side on a proposition) whose claim and proposition are approved, newest first."""
     found = lists.stances(lists.PublicClaimFilter.read(filters), side=filters.side)
     records, cursor = paginate(found, STANCES, cursor=filters.cursor, size=filters.page_size)
-    return _page(request, records, cursor, lambda stance: stance_record(stance, absolute(request)))
+    return _page(request, records, cursor, partial(stance_record, absolute=absolute(request)))
 
 
 @api.get("/stances/{stance_id}", response={200: Stance, **READ_ERRORS}, auth=READ, url_name="stance")
@@ -392,7 +413,7 @@ def list_actors(request, filters: Query[ListFilters]):
     """Public actors (approved, with an approved claim), newest first; filters keep those with a matching claim."""
     found = lists.actors(lists.PublicClaimFilter.read(filters))
     records, cursor = paginate(found, ACTORS, cursor=filters.cursor, size=filters.page_size)
-    return _page(request, records, cursor, lambda actor: actor_record(actor, absolute(request)))
+    return _page(request, records, cursor, partial(actor_record, absolute=absolute(request)))
 
 
 @api.get("/actors/{slug}", response={200: Actor, **READ_ERRORS}, auth=READ, url_name="actor")
@@ -407,7 +428,7 @@ def list_sources(request, filters: Query[ListFilters]):
     """Public sources (approved, with an approved claim), newest first, without their text."""
     found = lists.sources(lists.PublicClaimFilter.read(filters))
     records, cursor = paginate(found, SOURCES, cursor=filters.cursor, size=filters.page_size)
-    return _page(request, records, cursor, lambda source: source_record(source, absolute(request)))
+    return _page(request, records, cursor, partial(source_record, absolute=absolute(request)))
 
 
 @api.get("/sources/{source_id}", response={200: SourceWithText, **READ_ERRORS}, auth=READ, url_name="source")

@@ -7,6 +7,7 @@ queries. Webhooks, citations and embeds can build their bodies from these.
 """
 
 from claims.models import Actor, Claim, Proposition, Question, Stance
+from reader.public import SideActor
 from reader.public_json import Absolute, actor_json, claim_json, contradiction_json, source_json
 from reader.questions import answer_value_json, question_json, question_record
 from sources.models import Source
@@ -35,9 +36,9 @@ def proposition_ref(proposition: Proposition, absolute: Absolute) -> dict:
     }
 
 
-def _side_actor(actor: Actor, absolute: Absolute) -> dict:
+def _side_actor(actor: SideActor, absolute: Absolute) -> dict:
     # attach_side_actors reads each actor's name and slug only, as the contradictions page shows them.
-    return {"slug": actor.slug, "name": actor.name, "url": absolute(actor.get_absolute_url())}
+    return {"slug": actor.slug, "name": actor.name, "url": absolute(actor.url)}
 
 
 def contradiction_summary(proposition: Proposition, absolute: Absolute) -> dict:

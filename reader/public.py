@@ -13,6 +13,7 @@ from functools import cached_property
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Min, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Actor, Answer, Claim, Proposition, Question, ReviewState, Side, Stance
@@ -649,12 +650,37 @@ def counts() -> dict[str, int]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class SideActor:
+    """A claimant on one side of a contradiction in a list: what the list shows of them (name, address)."""
+
+    pk: int
+    name: str
+    slug: str
+    url: str
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+def actor_address():
+    """A function giving an actor page's address from its slug, in the active language, with one ``reverse``.
+
+    A list of contradictions names hundreds of claimants; a slug is made of
+    letters, digits, hyphens and underscores, which an address carries as they are.
+    """
+    head, _, tail = reverse("reader:actor", args=["0"]).rpartition("/0/")
+    return lambda slug: f"{head}/{slug}/{tail}"
+
+
 def attach_side_actors(propositions) -> list[Proposition]:
-    """Set ``supporters`` and ``disputers`` (claimants, deduplicated) on each proposition, in one query."""
+    """Set ``supporters`` and ``disputers`` (claimants, deduplicated: ``SideActor``) on each proposition, in one
+    query."""
     propositions = list(propositions)
     for proposition in propositions:
         proposition.supporters, proposition.disputers = [], []
     by_pk = {p.pk: p for p in propositions}
+    address = actor_address()
     # One row per proposition, side and claimant (not per stance: a contradiction may have hundreds),
     # in the order of each claimant's first claim on that side.
     rows = (
@@ -667,7 +693,7 @@ def attach_side_actors(propositions) -> list[Proposition]:
     for proposition_pk, side, actor_pk, name, slug, _first_asserted, _first_stance in rows:
         proposition = by_pk[proposition_pk]
         actors = proposition.supporters if side == Side.SUPPORTS else proposition.disputers
-        actors.append(Actor(pk=actor_pk, name=name, slug=slug))
+        actors.append(SideActor(actor_pk, name, slug, address(slug)))
     return propositions
 
 
