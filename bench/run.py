@@ -509,6 +509,20 @@ def prepare(env: dict) -> dict:
     return json.loads(run_in_app("prepare.py", env=env))
 
 
+def query_counts(env: dict, setup: dict) -> dict:
+    """Each page's database queries in each variant, rendered and served (bench/queries.py)."""
+    return json.loads(run_in_app("queries.py", setup["analyst"], env=env))
+
+
+def with_queries(rows: list[dict], counts: dict) -> list[dict]:
+    """``rows`` with each page's query counts, where bench/queries.py could count them."""
+    for row in rows:
+        found = counts.get(row["page"], {}).get(row["variant"])
+        if found:
+            row["queries"] = found
+    return rows
+
+
 def wanted(page: dict, options: Options) -> bool:
     """Every page, or those --page names (the floor is measured regardless: every ratio needs it)."""
     return not options.pages or any(name in page["name"] for name in options.pages)
@@ -682,6 +696,7 @@ def run_database(
     shutil.copyfile(path, working_copy)
     env = production_env(working_copy, static_root)
     setup = prepare(env)
+    counts = query_counts(env, setup)
     with ExitStack() as servers:
         instances = {}
         for index, (name, config) in enumerate(configurations(env, compare).items()):
@@ -693,7 +708,8 @@ def run_database(
             for name, urls in instances.items()
         }
         measured = measure(instances, setup, cookies, options)
-        result = {"database": label, "claims": setup["claims"], "rows": measured.pop(None), "loads": []}
+        rows = with_queries(measured.pop(None), counts)
+        result = {"database": label, "claims": setup["claims"], "rows": rows, "loads": []}
         result["switched_off"] = measured
         if load and "sqlite-path" in options.load_with:
             base_url = instances[None][0]
@@ -757,6 +773,7 @@ def run_postgres(
         empty_redis(options.redis_url)
         env = postgres_env(url, static_root, options.redis_url)
         setup = prepare(env)
+        counts = query_counts(env, setup)
         with ExitStack() as servers:
             instances = {
                 switch: servers.enter_context(
@@ -770,7 +787,8 @@ def run_postgres(
                 for switch, urls in instances.items()
             }
             measured = measure(instances, setup, cookies, options)
-            result = {"database": label, "claims": setup["claims"], "rows": measured.pop(None)}
+            rows = with_queries(measured.pop(None), counts)
+            result = {"database": label, "claims": setup["claims"], "rows": rows}
             result["switched_off"] = measured
             if check:
                 instance_a, instance_b = instances[None]
@@ -972,18 +990,26 @@ def figures(row: dict) -> str:
     return f"{row['rps']:>8.0f} {ms(row['p50'])} {ms(row['p95'])} {ms(row['p99'])} {ratio:>6}"
 
 
+def queries(row: dict) -> str:
+    """A page's database queries: rendered / served (see bench/queries.py); empty where not counted."""
+    counted = row.get("queries")
+    return f"{counted['rendered']}/{counted['served']}" if counted else ""
+
+
 def leg_figures(entry: dict | None) -> str:
-    """One leg's cells of a row: empty req/s and p95, then the large database's req/s, p50, p95, p99, ×floor, growth."""
+    """One leg's cells of a row: empty req/s and p95, then the large database's req/s, p50, p95, p99, ×floor, growth
+    and queries."""
     if entry is None:
-        return f"{'':>51}"
+        return f"{'':>59}"
     empty, large = entry["empty"], entry["large"]
     before = f"{empty['rps']:>6.0f} {ms(empty['p95'])}" if "rps" in empty else f"{'-':>6} {'':>6}"
     if "rps" not in large:
-        return f"{before} {large.get('missing', 'missing')[:37]:>37}"
+        return f"{before} {large.get('missing', 'missing')[:45]:>45}"
     ratio = f"{large['ratio']:.2f}" if "ratio" in large else "-"
     growth = f"{entry['p95_growth']:+.0%}" if "p95_growth" in entry else ""
     return (
         f"{before} {large['rps']:>6.0f} {ms(large['p50'])} {ms(large['p95'])} {ms(large['p99'])} {ratio:>5} {growth:>5}"
+        f" {queries(large):>7}"
     )
 
 
@@ -1001,9 +1027,12 @@ def print_report(report: dict) -> None:
     for name, leg in legs.items():
         empty, large = leg["databases"]
         print(f"  {name}: {LEGS[name]}; empty: {empty['claims']:,} claims, large: {large['claims']:,} claims")
-    header = f"{'req/s':>6} {'p95':>6} {'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'×flr':>5} {'grow':>5}"
-    print(f"{'':<28} {'':<10} " + " ".join(f"| {LEGS[name]:^51}" for name in legs))
-    print(f"{'':<28} {'':<10} " + " ".join(f"| {'empty':^13} {'large':^37}" for _ in legs))
+    header = (
+        f"{'req/s':>6} {'p95':>6} {'req/s':>6} {'p50':>6} {'p95':>6} {'p99':>6} {'×flr':>5} {'grow':>5} {'queries':>7}"
+    )
+    print("Queries: database queries of one request, rendered (every cache empty) / served (its page kept).")
+    print(f"{'':<28} {'':<10} " + " ".join(f"| {LEGS[name]:^59}" for name in legs))
+    print(f"{'':<28} {'':<10} " + " ".join(f"| {'empty':^13} {'large':^45}" for _ in legs))
     print(f"{'page':<28} {'variant':<10} " + " ".join(f"| {header}" for _ in legs))
     for page, variant, entries in rows_side_by_side(report):
         print(f"{page:<28} {variant:<10} " + " ".join(f"| {leg_figures(entry)}" for entry in entries))
@@ -1075,7 +1104,7 @@ def print_switch_comparison(where: str, switch: str, table: list[dict]) -> None:
 
 def markdown_cells(entry: dict | None) -> list[str]:
     if entry is None or "rps" not in entry["large"]:
-        return [""] * 8
+        return [""] * 9
     empty, large = entry["empty"], entry["large"]
 
     def number(value, digits=1):
@@ -1091,6 +1120,7 @@ def markdown_cells(entry: dict | None) -> list[str]:
         number(large["p99"]),
         number(large.get("ratio"), 2),
         "" if growth is None else f"{growth:+.0%}".replace("-", "−"),
+        queries(large).replace("/", " / "),
     ]
 
 
@@ -1100,7 +1130,7 @@ def markdown_table(report: dict) -> str:
     short = {"sqlite": "SQLite", "postgres": "PG+Redis"}
     size = "100k" if next(iter(legs.values()))["databases"][1]["claims"] >= 100_000 else "large"
     columns = ["empty req/s", "empty p95", f"{size} req/s", f"{size} p50", f"{size} p95", f"{size} p99", "× floor"]
-    columns.append("p95 growth")
+    columns += ["p95 growth", f"{size} queries"]
     header = ["page", "variant", *[f"{short[name]} {column}" for name in legs for column in columns], "KB"]
     lines = ["| " + " | ".join(header) + " |", "|---|---|" + "--:|" * (len(header) - 2)]
     for page, variant, entries in rows_side_by_side(report):

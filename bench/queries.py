@@ -1,0 +1,70 @@
+"""Run inside the app's environment (the server's settings and database) by bench/run.py.
+
+Counts the database queries of each page the benchmark measures, in each
+variant it is measured in: once rendered (every cache empty, as for the first
+reader after a change) and once served (the same request again, its page and
+fragments kept). The caches are this process's own (local memory), so the
+servers' shared cache is neither read nor changed, and no page is kept in the
+process's memory (PUBLIC_PAGE_MEMORY_BYTES=0). Prints JSON on stdout:
+``{page name: {variant: {"rendered": n, "served": n}}}``; a page that does not
+answer 200 is left out.
+
+Usage (run.py passes the environment): bench/queries.py ANALYST
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ANONYMOUS, LOGGED_IN = "anonymous", "logged in"
+VARIANTS = {"public": [ANONYMOUS, LOGGED_IN], "search": [ANONYMOUS, LOGGED_IN], "desk": [LOGGED_IN], "api": [ANONYMOUS]}
+OWN_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench-queries"}}
+
+
+def page_query_counts(analyst_username: str) -> dict:
+    """``{page name: {variant: {"rendered": n, "served": n}}}`` for every page of bench/pages.py that answers 200."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from bench.pages import PAGES
+    from bench.prepare import resolve
+
+    def count(client: Client, path: str) -> int | None:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, secure=settings.SECURE_SSL_REDIRECT)
+        return len(queries) if response.status_code == 200 else None
+
+    analyst = get_user_model().objects.get(username=analyst_username)
+    host = next((host for host in settings.ALLOWED_HOSTS if "*" not in host), "testserver")
+    counts = {}
+    with override_settings(CACHES=OWN_CACHE):
+        for page in PAGES:
+            row = resolve(page)
+            if page.kind not in VARIANTS or "path" not in row:
+                continue
+            for variant in VARIANTS[page.kind]:
+                client = Client(SERVER_NAME=host)
+                if variant == LOGGED_IN:
+                    client.force_login(analyst)
+                for alias in settings.CACHES:
+                    caches[alias].clear()
+                rendered, served = count(client, row["path"]), count(client, row["path"])
+                if rendered is not None and served is not None:
+                    counts.setdefault(page.name, {})[variant] = {"rendered": rendered, "served": served}
+    return counts
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["PUBLIC_PAGE_MEMORY_BYTES"] = "0"
+
+    import django
+
+    django.setup()
+    json.dump(page_query_counts(sys.argv[1]), sys.stdout)
