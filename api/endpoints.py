@@ -312,10 +312,18 @@ def list_contradictions(request, filters: Query[ListFilters]):
     A filter keeps those with a public claim that matches it, as the contradictions page does. Disputed facts
     (questions whose approved answers conflict) are listed at /questions.
     """
-    found = lists.contradictions(lists.PublicClaimFilter.read(filters))
-    records, cursor = paginate(found, CONTRADICTIONS, cursor=filters.cursor, size=filters.page_size)
-    public.attach_side_actors(records)
-    return _page(request, records, cursor, partial(contradiction_summary, absolute=absolute(request)))
+
+    def page():
+        found = lists.contradictions(lists.PublicClaimFilter.read(filters))
+        records, cursor = paginate(found, CONTRADICTIONS, cursor=filters.cursor, size=filters.page_size)
+        public.attach_side_actors(records)
+        return _page(request, records, cursor, partial(contradiction_summary, absolute=absolute(request)))
+
+    if not set(request.GET) <= {"limit"}:
+        return page()
+    # The first page without a filter, which most readers of the API ask for, is kept for the public data
+    # generation like the pages (per origin and query: its addresses are absolute, and say the page size).
+    return cached_for_generation(f"api-contradictions:{absolute(request)('/')}?{request.GET.urlencode()}", page)
 
 
 @api.get("/contradictions/{slug}", response={200: Contradiction, **READ_ERRORS}, auth=READ, url_name="contradiction")

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -200,6 +201,7 @@ class QueryCountTests(ReadingTestCase):
         for growth in (0, 3):
             self.add_contradictions(growth)
             for path, expected in self.LISTS.items():
+                cache.clear()  # past the kept first page of contradictions (KeptDocumentsTests)
                 with self.subTest(path=path, growth=growth), self.assertNumQueries(expected):
                     self.assertEqual(self.api(path, limit=200).status_code, 200)
 
@@ -234,3 +236,45 @@ class UnknownRecordTests(ReadingTestCase):
     def test_a_draft_proposition_is_not_found(self):
         draft = Proposition.objects.create(statement="Draft only.", created_by=self.analyst)
         self.assertProblem(self.api(f"contradictions/{draft.slug}"), 404, slug="not-found")
+
+
+class KeptDocumentsTests(ReadingTestCase):
+    """The first page of contradictions and each contradiction are kept for the public data generation."""
+
+    def slugs(self, **params) -> list[str]:
+        return [item["slug"] for item in self.items("contradictions", **params)]
+
+    def test_the_first_page_is_kept_until_the_public_data_changes(self):
+        self.slugs()
+        with self.assertNumQueries(0):
+            self.assertEqual(self.slugs(), [self.other.slug, self.contradiction.slug])
+
+        with self.captureOnCommitCallbacks(execute=True):
+            third = self.contradiction_with(1, statement="A third contradiction.")
+        self.assertEqual(self.slugs()[0], third.slug)
+
+        with self.captureOnCommitCallbacks(execute=True):
+            third.return_to_draft(self.reviewer)
+        self.assertEqual(self.slugs(), [self.other.slug, self.contradiction.slug])
+
+    def test_each_page_size_is_kept_apart(self):
+        self.assertEqual(self.slugs(limit=1), [self.other.slug])
+        self.assertEqual(self.slugs(limit=2), [self.other.slug, self.contradiction.slug])
+        self.assertIn("limit=1", self.api("contradictions", limit=1).json()["next"])
+
+    def test_a_filtered_list_is_read_every_time(self):
+        self.slugs(language="ur")
+        with self.assertNumQueries(2):
+            self.assertEqual(self.slugs(language="ur"), [self.other.slug])
+
+    def test_a_contradiction_is_kept_until_the_public_data_changes(self):
+        path = f"contradictions/{self.contradiction.slug}"
+        self.api(path)
+        with self.assertNumQueries(1):  # the contradiction, to refuse one that is not public
+            self.assertEqual(len(self.api(path).json()["claims"]), 2)
+
+        with self.captureOnCommitCallbacks(execute=True):
+            self.shelter.return_to_draft(self.reviewer)
+        document = self.api(path).json()
+        self.assertEqual([claim["id"] for claim in document["claims"]], [self.denial.pk])
+        self.assertFalse(document["is_contradiction"])
