@@ -275,7 +275,7 @@ def root(request):
     return links
 
 
-@api.get("/problems", url_name="problems", summary="The problem types this API names")
+@api.get("/problems", url_name="problems", tags=["problems"], summary="The problem types this API names")
 def problems(request):
     """Each problem ``type`` of this API's errors: its title, HTTP status and what it means."""
     return {
@@ -305,7 +305,13 @@ def _page(request, records, cursor: str | None, render) -> dict:
     }
 
 
-@api.get("/contradictions", response={200: ContradictionPage, **READ_ERRORS}, auth=READ, url_name="contradictions")
+@api.get(
+    "/contradictions",
+    response={200: ContradictionPage, **READ_ERRORS},
+    auth=READ,
+    url_name="contradictions",
+    tags=["contradictions"],
+)
 def list_contradictions(request, filters: Query[ListFilters]):
     """Contradictions: approved propositions with approved claims on opposing sides, newest first.
 
@@ -326,7 +332,13 @@ def list_contradictions(request, filters: Query[ListFilters]):
     return cached_for_generation(f"api-contradictions:{absolute(request)('/')}?{request.GET.urlencode()}", page)
 
 
-@api.get("/contradictions/{slug}", response={200: Contradiction, **READ_ERRORS}, auth=READ, url_name="contradiction")
+@api.get(
+    "/contradictions/{slug}",
+    response={200: Contradiction, **READ_ERRORS},
+    auth=READ,
+    url_name="contradiction",
+    tags=["contradictions"],
+)
 def get_contradiction(request, slug: str):
     """One contradiction with its claims on every side, as its page's .json gives it."""
     proposition = _by_slug(Proposition.objects.public(), slug, "public contradiction")
@@ -341,7 +353,14 @@ def get_contradiction(request, slug: str):
     return cached_for_generation(f"api-contradiction:{proposition.pk}:{made_absolute('/')}", document)
 
 
-@api.get("/questions", response={200: QuestionPage, **READ_ERRORS}, auth=READ, url_name="questions", exclude_unset=True)
+@api.get(
+    "/questions",
+    response={200: QuestionPage, **READ_ERRORS},
+    auth=READ,
+    url_name="questions",
+    tags=["questions"],
+    exclude_unset=True,
+)
 def list_questions(request, filters: Query[QuestionFilters]):
     """Disputed facts: approved questions that ask for one value, with the values their approved answers give.
 
@@ -356,7 +375,12 @@ def list_questions(request, filters: Query[QuestionFilters]):
 
 
 @api.get(
-    "/questions/{slug}", response={200: Question, **READ_ERRORS}, auth=READ, url_name="question", exclude_unset=True
+    "/questions/{slug}",
+    response={200: Question, **READ_ERRORS},
+    auth=READ,
+    url_name="question",
+    tags=["questions"],
+    exclude_unset=True,
 )
 def get_question(request, slug: str):
     """One question with its approved answers grouped by value, and the values that conflict, as its page's .json."""
@@ -364,7 +388,7 @@ def get_question(request, slug: str):
     return question_json(question, reader_questions.QuestionPage(question), absolute(request))
 
 
-@api.get("/claims", response={200: ClaimPage, **READ_ERRORS}, auth=READ, url_name="claims")
+@api.get("/claims", response={200: ClaimPage, **READ_ERRORS}, auth=READ, url_name="claims", tags=["claims"])
 def list_claims(request, filters: Query[ListFilters]):
     """Approved claims, newest first, each with its source and the propositions it takes a side on."""
     found = lists.claims(lists.PublicClaimFilter.read(filters))
@@ -392,7 +416,7 @@ def _public_or_404(queryset, key: str, what: str):
     return record
 
 
-@api.get("/claims/{claim_id}", response={200: Claim, **READ_ERRORS}, auth=READ, url_name="claim")
+@api.get("/claims/{claim_id}", response={200: Claim, **READ_ERRORS}, auth=READ, url_name="claim", tags=["claims"])
 def get_claim(request, claim_id: str):
     """One approved claim."""
     claim = _public_or_404(lists.claims(lists.PublicClaimFilter()), claim_id, "claim")
@@ -401,7 +425,7 @@ def get_claim(request, claim_id: str):
     return claim_record(claim, absolute(request))
 
 
-@api.get("/stances", response={200: StancePage, **READ_ERRORS}, auth=READ, url_name="stances")
+@api.get("/stances", response={200: StancePage, **READ_ERRORS}, auth=READ, url_name="stances", tags=["stances"])
 def list_stances(request, filters: Query[StanceFilters]):
     """Approved stances (a claim's side on a proposition) whose claim and proposition are approved, newest first."""
     found = lists.stances(lists.PublicClaimFilter.read(filters), side=filters.side)
@@ -409,14 +433,14 @@ def list_stances(request, filters: Query[StanceFilters]):
     return _page(request, records, cursor, partial(stance_record, absolute=absolute(request)))
 
 
-@api.get("/stances/{stance_id}", response={200: Stance, **READ_ERRORS}, auth=READ, url_name="stance")
+@api.get("/stances/{stance_id}", response={200: Stance, **READ_ERRORS}, auth=READ, url_name="stance", tags=["stances"])
 def get_stance(request, stance_id: str):
     """One public stance."""
     stance = _public_or_404(lists.stances(lists.PublicClaimFilter()), stance_id, "stance")
     return stance_record(stance, absolute(request))
 
 
-@api.get("/actors", response={200: ActorPage, **READ_ERRORS}, auth=READ, url_name="actors")
+@api.get("/actors", response={200: ActorPage, **READ_ERRORS}, auth=READ, url_name="actors", tags=["actors"])
 def list_actors(request, filters: Query[ListFilters]):
     """Public actors (approved, with an approved claim), newest first; filters keep those with a matching claim."""
     found = lists.actors(lists.PublicClaimFilter.read(filters))
@@ -424,14 +448,14 @@ def list_actors(request, filters: Query[ListFilters]):
     return _page(request, records, cursor, partial(actor_record, absolute=absolute(request)))
 
 
-@api.get("/actors/{slug}", response={200: Actor, **READ_ERRORS}, auth=READ, url_name="actor")
+@api.get("/actors/{slug}", response={200: Actor, **READ_ERRORS}, auth=READ, url_name="actor", tags=["actors"])
 def get_actor(request, slug: str):
     """One public actor."""
     actor = _by_slug(lists.public_actors(), slug, "public actor")
     return actor_record(actor, absolute(request))
 
 
-@api.get("/sources", response={200: SourcePage, **READ_ERRORS}, auth=READ, url_name="sources")
+@api.get("/sources", response={200: SourcePage, **READ_ERRORS}, auth=READ, url_name="sources", tags=["sources"])
 def list_sources(request, filters: Query[ListFilters]):
     """Public sources (approved, with an approved claim), newest first, without their text."""
     found = lists.sources(lists.PublicClaimFilter.read(filters))
@@ -439,7 +463,13 @@ def list_sources(request, filters: Query[ListFilters]):
     return _page(request, records, cursor, partial(source_record, absolute=absolute(request)))
 
 
-@api.get("/sources/{source_id}", response={200: SourceWithText, **READ_ERRORS}, auth=READ, url_name="source")
+@api.get(
+    "/sources/{source_id}",
+    response={200: SourceWithText, **READ_ERRORS},
+    auth=READ,
+    url_name="source",
+    tags=["sources"],
+)
 def get_source(request, source_id: str):
     """One public source with its text, in which the claims' selectors point."""
     source = _public_or_404(SourceModel.objects.public(), source_id, "source")
@@ -570,6 +600,7 @@ def _citation(request, citation, url_name: str, args: list) -> dict:
     response={200: Citation, **READ_ERRORS},
     auth=READ,
     url_name="contradiction_citation",
+    tags=["citations"],
 )
 def cite_contradiction(request, slug: str):
     """How to cite a contradiction's page: BibTeX, RIS, CSL-JSON and a reference to copy."""
@@ -585,7 +616,13 @@ def cite_contradiction(request, slug: str):
     return _citation(request, citation, "reader:contradiction_citation", [proposition.slug])
 
 
-@api.get("/claims/{claim_id}/citation", response={200: Citation, **READ_ERRORS}, auth=READ, url_name="claim_citation")
+@api.get(
+    "/claims/{claim_id}/citation",
+    response={200: Citation, **READ_ERRORS},
+    auth=READ,
+    url_name="claim_citation",
+    tags=["citations"],
+)
 def cite_claim(request, claim_id: str):
     """How to cite an approved claim: BibTeX, RIS, CSL-JSON and a reference to copy."""
     claim = _public_or_404(public.citation_claims(), claim_id, "claim")

@@ -10,6 +10,18 @@ from tests.base import make_claim
 
 
 class SchemaTests(ApiTestCase):
+    def test_the_documentation_groups_every_endpoint_by_what_it_reads_or_writes(self):
+        schema = self.client.get(reverse("api:openapi-json")).json()
+        tags = {
+            f"{method.upper()} {path}": operation.get("tags")
+            for path, operations in schema["paths"].items()
+            for method, operation in operations.items()
+        }
+        self.assertEqual([name for name, tag in tags.items() if tag in (None, [], ["default"])], [])
+        self.assertEqual(tags["GET /api/v1/contradictions/{slug}"], ["contradictions"])
+        self.assertEqual(tags["GET /api/v1/claims/{claim_id}/citation"], ["citations"])
+        self.assertEqual(tags["POST /api/v1/claims"], ["drafts"])
+
     def test_the_schema_lists_every_endpoint_with_its_problems(self):
         schema = self.client.get(reverse("api:openapi-json")).json()
         self.assertEqual(schema["info"]["title"], "Claim Tracker API")
