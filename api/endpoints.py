@@ -13,7 +13,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -77,6 +77,7 @@ from reader import citations, public
 from reader import questions as reader_questions
 from reader.caching import cached_for_generation
 from reader.translations import attach_translations
+from reader.views import moved_to
 from sources.models import Source as SourceModel
 
 
@@ -223,10 +224,7 @@ class Moved(Exception):
 
 @api.exception_handler(Moved)
 def moved(request, error):
-    match = request.resolver_match
-    address = reverse(match.view_name, args=match.args, kwargs={**match.kwargs, "slug": error.slug})
-    query = request.META.get("QUERY_STRING")
-    return HttpResponsePermanentRedirect(f"{address}?{query}" if query else address)
+    return moved_to(request, error.slug)
 
 
 @api.exception_handler(PermissionDenied)

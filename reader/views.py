@@ -70,6 +70,14 @@ QUESTIONS_PER_PAGE = 20
 RESULTS_PER_PAGE = 20
 
 
+def moved_to(request, slug: str) -> HttpResponsePermanentRedirect:
+    """A permanent redirect to this request's address with ``slug`` in place of its own, and the same query."""
+    match = request.resolver_match
+    address = reverse(match.view_name, args=match.args, kwargs={**match.kwargs, "slug": slug})
+    query = request.META.get("QUERY_STRING")
+    return HttpResponsePermanentRedirect(f"{address}?{query}" if query else address)
+
+
 def follows_former_slugs(model):
     """Answer an address made with a former slug of a public ``model`` record with a permanent redirect.
 
@@ -87,10 +95,7 @@ def follows_former_slugs(model):
                 current = current_public_slug(model, kwargs["slug"])
                 if current is None:
                     raise
-            match = request.resolver_match
-            address = reverse(match.view_name, args=match.args, kwargs={**match.kwargs, "slug": current})
-            query = request.META.get("QUERY_STRING")
-            return HttpResponsePermanentRedirect(f"{address}?{query}" if query else address)
+            return moved_to(request, current)
 
         return wrapper
 
