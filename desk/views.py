@@ -1325,7 +1325,7 @@ def _question_context(request, question: Question, *, query: str | None = None, 
         "value_help": value_help(question),
         **extra,
     }
-    if not {"answers_message", "card_message", "oob"} & extra.keys():
+    if "answers_message" not in extra:  # a message for one answer is rendered into the region itself
         template = "desk/question_board.html#answers-region"
         context["answers_html"] = _visitor_fragment(request, "question-answers", question.pk, template, context)
     return context
