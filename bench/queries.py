@@ -17,8 +17,13 @@ import os
 import sys
 from pathlib import Path
 
-ANONYMOUS, LOGGED_IN = "anonymous", "logged in"
-VARIANTS = {"public": [ANONYMOUS, LOGGED_IN], "search": [ANONYMOUS, LOGGED_IN], "desk": [LOGGED_IN], "api": [ANONYMOUS]}
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.run import LOGGED_IN
+from bench.run import VARIANTS as MEASURED
+
+# The kinds of page that ask the database anything, in the variants the benchmark measures them in.
+VARIANTS = {kind: variants for kind, variants in MEASURED.items() if kind not in ("floor", "static")}
 OWN_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench-queries"}}
 
 
@@ -60,7 +65,6 @@ def page_query_counts(analyst_username: str) -> dict:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["PUBLIC_PAGE_MEMORY_BYTES"] = "0"
 

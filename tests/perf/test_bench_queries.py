@@ -13,7 +13,8 @@ from django.test import SimpleTestCase, TestCase
 
 from bench import run
 from bench.pages import PAGES
-from bench.queries import ANONYMOUS, LOGGED_IN, VARIANTS, page_query_counts
+from bench.queries import VARIANTS, page_query_counts
+from bench.run import ANONYMOUS, LOGGED_IN
 from claims.roles import ANALYSTS
 from tests.base import make_user
 
