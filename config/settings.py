@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A kept public page, to a reader who sends no cookie, before anything else runs (reader.middleware).
+    "reader.middleware.KeptPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.headers.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

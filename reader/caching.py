@@ -89,7 +89,9 @@ Each worker process also keeps the pages it served last in memory (``NearCache``
 bounded in bytes). A page kept there is served only while its generation is the
 current one, which is read from the shared cache on every request, so it is
 exactly as fresh as the shared copy; it saves reading and unpickling the page
-(up to a few hundred KB) from the shared cache on every hit.
+(up to a few hundred KB) from the shared cache on every hit. A reader who sends
+no cookie is answered there before the rest of the middleware runs, with the
+response the first such request got (``reader.middleware``).
 """
 
 import hashlib
@@ -166,6 +168,9 @@ class NearCache:
                 return None
             self._pages.move_to_end(key)
             return page
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._pages
 
     def put(self, key: str, page: CachedPage) -> None:
         size = len(page.content)
@@ -524,6 +529,7 @@ def _serve_cached(view, request, args, kwargs, vary: tuple[str, ...]):
     response["Last-Modified"] = http_date(page.rendered_at)
     patch_cache_control(response, no_cache=True, public=True)
     patch_vary_headers(response, vary)
+    response.kept_page = page  # reader.middleware keeps the finished response of a kept page
     return get_conditional_response(request, etag=page.etag, last_modified=int(page.rendered_at), response=response)
 
 
