@@ -9,15 +9,17 @@ raised here or turned into one by ``api.middleware``.
 """
 
 import json
-from functools import partial
+from functools import partial, wraps
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Query, Status
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
@@ -73,9 +75,8 @@ from claims.models import Proposition, ReviewError, StaleEdit
 from claims.models import Question as QuestionModel
 from claims.models import Stance as StanceModel
 from config.middleware import parse_id
-from reader import citations, public
+from reader import caching, citations, public
 from reader import questions as reader_questions
-from reader.caching import cached_for_generation
 from reader.translations import attach_translations
 from reader.views import moved_to
 from sources.models import Source as SourceModel
@@ -157,6 +158,37 @@ def absolute(request):
         return request.build_absolute_uri(location)
 
     return made_absolute
+
+
+def kept_for_generation(run):
+    """Serve a read operation's response, as ninja rendered it, from the cache for the public data generation.
+
+    For what most readers of the API ask for: a request without a token, with no parameter but ``limit``
+    (the first page of a list without a filter, a record by its address). The response is kept whole, per
+    absolute address (its addresses are absolute and name the page size), in the worker's memory and in the
+    shared cache, and served while the generation is the one it was rendered under; so a cached reading
+    costs neither queries nor validating and rendering the document again. A request with a token goes
+    the usual way (it is checked, and its use recorded), and only a 200 is kept.
+    """
+
+    @wraps(run)
+    def kept(request, *args, **kwargs):
+        if request.method != "GET" or "Authorization" in request.headers or not set(request.GET) <= {"limit"}:
+            return run(request, *args, **kwargs)
+        key, generation = f"api-response:{absolute(request)(request.get_full_path())}", caching.public_generation()
+        served = caching.near_pages.get(key, generation)
+        if served is None and (shared := cache.get(key)) is not None and shared.generation == generation:
+            caching.near_pages.put(key, served := shared)
+        if served is not None:
+            return served.response()
+        response = run(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            served = caching.ServedPage(response.content, generation, tuple(response.items()))
+            cache.set(key, served, caching.PAGE_TIMEOUT)
+            caching.near_pages.put(key, served)
+        return response
+
+    return kept
 
 
 # ---------------------------------------------------------------------------
@@ -310,6 +342,7 @@ def _page(request, records, cursor: str | None, render) -> dict:
     url_name="contradictions",
     tags=["contradictions"],
 )
+@decorate_view(kept_for_generation)  # the first page without a filter, which most readers ask for
 def list_contradictions(request, filters: Query[ListFilters]):
     """Contradictions: approved propositions with approved claims on opposing sides, newest first.
 
@@ -317,17 +350,10 @@ def list_contradictions(request, filters: Query[ListFilters]):
     (questions whose approved answers conflict) are listed at /questions.
     """
 
-    def page():
-        found = lists.contradictions(lists.PublicClaimFilter.read(filters))
-        records, cursor = paginate(found, CONTRADICTIONS, cursor=filters.cursor, size=filters.page_size)
-        public.attach_side_actors(records)
-        return _page(request, records, cursor, partial(contradiction_summary, absolute=absolute(request)))
-
-    if not set(request.GET) <= {"limit"}:
-        return page()
-    # The first page without a filter, which most readers of the API ask for, is kept for the public data
-    # generation like the pages (per origin and query: its addresses are absolute, and say the page size).
-    return cached_for_generation(f"api-contradictions:{absolute(request)('/')}?{request.GET.urlencode()}", page)
+    found = lists.contradictions(lists.PublicClaimFilter.read(filters))
+    records, cursor = paginate(found, CONTRADICTIONS, cursor=filters.cursor, size=filters.page_size)
+    public.attach_side_actors(records)
+    return _page(request, records, cursor, partial(contradiction_summary, absolute=absolute(request)))
 
 
 @api.get(
@@ -337,18 +363,12 @@ def list_contradictions(request, filters: Query[ListFilters]):
     url_name="contradiction",
     tags=["contradictions"],
 )
+@decorate_view(kept_for_generation)  # the same document as the page's .json, kept like it
 def get_contradiction(request, slug: str):
     """One contradiction with its claims on every side, as its page's .json gives it."""
     proposition = _by_slug(Proposition.objects.public(), slug, "public contradiction")
-    made_absolute = absolute(request)
-
-    def document():
-        stances = public.contradiction_stances(proposition)
-        return contradiction_json(proposition, stances, public.last_reviewed(proposition, stances), made_absolute)
-
-    # The same document as the page's .json, kept like it for the public data generation (per origin: its
-    # addresses are absolute).
-    return cached_for_generation(f"api-contradiction:{proposition.pk}:{made_absolute('/')}", document)
+    stances = public.contradiction_stances(proposition)
+    return contradiction_json(proposition, stances, public.last_reviewed(proposition, stances), absolute(request))
 
 
 @api.get(

@@ -151,6 +151,18 @@ class CachedPage:
         return time.time() - self.rendered_at
 
 
+@dataclass(frozen=True)
+class ServedPage:
+    """A finished response, headers and all, kept in ``near_pages`` for the generation it shows."""
+
+    content: bytes
+    generation: str
+    headers: tuple[tuple[str, str], ...]
+
+    def response(self) -> HttpResponse:
+        return HttpResponse(self.content, headers=self.headers)
+
+
 class NearCache:
     """A per-process, thread-safe LRU of cached pages, bounded by the total size of their bodies."""
 
@@ -160,7 +172,7 @@ class NearCache:
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get(self, key: str, generation: str) -> CachedPage | None:
+    def get(self, key: str, generation: str) -> CachedPage | ServedPage | None:
         """The page kept for ``key`` if it was rendered under ``generation``."""
         with self._lock:
             page = self._pages.get(key)
@@ -172,7 +184,7 @@ class NearCache:
     def __contains__(self, key: str) -> bool:
         return key in self._pages
 
-    def put(self, key: str, page: CachedPage) -> None:
+    def put(self, key: str, page: CachedPage | ServedPage) -> None:
         size = len(page.content)
         if size > self.max_bytes:
             return

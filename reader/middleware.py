@@ -20,10 +20,7 @@ page served whole (a stale page in its grace, a 304, a response that sets a
 cookie or varies on more than the cookie and htmx).
 """
 
-from dataclasses import dataclass
-
 from django.conf import settings
-from django.http import HttpResponse
 
 from reader import caching
 
@@ -39,15 +36,6 @@ _PERSONAL_HEADERS = (
     "CONTENT_TYPE",
 )
 _VARY_KEPT = frozenset({"cookie", "hx-request"})
-
-
-@dataclass(frozen=True)
-class ServedPage:
-    """A kept page's finished response, for ``near_pages`` (which reads ``content`` and ``generation``)."""
-
-    content: bytes
-    generation: str
-    headers: tuple[tuple[str, str], ...]
 
 
 def served_key(request) -> str | None:
@@ -85,10 +73,10 @@ class KeptPageMiddleware:
             return self.get_response(request)
         pages = caching.near_pages
         if key in pages and (served := pages.get(key, caching.public_generation())) is not None:
-            return HttpResponse(served.content, headers=served.headers)
+            return served.response()
         query = request.META.get("QUERY_STRING", "")
         response = self.get_response(request)
         if _keepable(response, query, request):
             page = response.kept_page
-            caching.near_pages.put(key, ServedPage(response.content, page.generation, tuple(response.items())))
+            caching.near_pages.put(key, caching.ServedPage(response.content, page.generation, tuple(response.items())))
         return response

@@ -262,6 +262,32 @@ class KeptDocumentsTests(ReadingTestCase):
         self.assertEqual(self.slugs(limit=2), [self.other.slug, self.contradiction.slug])
         self.assertIn("limit=1", self.api("contradictions", limit=1).json()["next"])
 
+    def test_the_kept_response_is_what_ninja_renders(self):
+        first = self.api("contradictions")
+        kept = self.api("contradictions")
+
+        self.assertEqual(kept.content, first.content)
+        self.assertEqual(list(kept.items()), list(first.items()))
+
+    def test_a_request_with_a_token_goes_the_usual_way(self):
+        from api.models import ApiToken
+        from tests.api.base import token_for
+
+        self.slugs()
+        self.slugs()
+        token = token_for(self.analyst)
+
+        self.assertEqual(self.api("contradictions", token=token).status_code, 200)
+        self.assertIsNotNone(ApiToken.objects.get(user=self.analyst).last_used_at)
+        self.assertProblem(self.api("contradictions", token="not-a-token"), 401)
+        self.assertProblem(self.api(f"contradictions/{self.contradiction.slug}", token="not-a-token"), 401)
+
+    def test_a_refused_request_is_not_kept(self):
+        self.assertProblem(self.api("contradictions", limit="many"), 422)
+        self.assertProblem(self.api("contradictions", limit="many"), 422)
+        self.assertProblem(self.api("contradictions/no-such-contradiction"), 404)
+        self.assertProblem(self.api("contradictions/no-such-contradiction"), 404)
+
     def test_a_filtered_list_is_read_every_time(self):
         self.slugs(language="ur")
         with self.assertNumQueries(2):
@@ -269,9 +295,12 @@ class KeptDocumentsTests(ReadingTestCase):
 
     def test_a_contradiction_is_kept_until_the_public_data_changes(self):
         path = f"contradictions/{self.contradiction.slug}"
-        self.api(path)
-        with self.assertNumQueries(1):  # the contradiction, to refuse one that is not public
-            self.assertEqual(len(self.api(path).json()["claims"]), 2)
+        first = self.api(path)
+        with self.assertNumQueries(0):  # the response whole: a withdrawal changes the generation
+            kept = self.api(path)
+        self.assertEqual(kept.content, first.content)
+        self.assertEqual(kept["Content-Type"], "application/json; charset=utf-8")
+        self.assertEqual(len(kept.json()["claims"]), 2)
 
         with self.captureOnCommitCallbacks(execute=True):
             self.shelter.return_to_draft(self.reviewer)
