@@ -136,7 +136,7 @@ def _account_version_key(user_id) -> str:
     return f"account-version:{user_id}"
 
 
-def _account_version(user_id) -> str:
+def account_version(user_id) -> str:
     """The token the account's cached copy is kept under; a new one (forget_account) makes the copy unreachable."""
     key = _account_version_key(user_id)
     version = cache.get(key)
@@ -158,7 +158,7 @@ class CachedAccountBackend(ModelBackend):
     Each request of a logged-in user loads their account (Django checks the
     session against its password) and their roles (``role_names``): two
     queries on every page. Both are kept together in the shared cache, under a
-    token of the account's (``_account_version``), for ACCOUNT_CACHE_SECONDS at
+    token of the account's (``account_version``), for ACCOUNT_CACHE_SECONDS at
     most. Any change to the account or to its groups draws a new token
     (``forget_account``, connected in ClaimsConfig.ready) when it is saved and
     again when its transaction commits, so a copy read before the commit is
@@ -168,7 +168,7 @@ class CachedAccountBackend(ModelBackend):
     """
 
     def get_user(self, user_id):
-        key = f"account:{user_id}:{_account_version(user_id)}"
+        key = f"account:{user_id}:{account_version(user_id)}"
         user = cache.get(key)
         if user is None:
             user = super().get_user(user_id)

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import CharField, Count, Prefetch, Q, Value
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -41,6 +41,7 @@ from claims.models import (
     StaleEdit,
     Stance,
 )
+from claims.roles import account_version
 from claims.translations import Translation
 from config.middleware import parse_id
 from desk import matching
@@ -738,6 +739,32 @@ def _visitor_fragment(request, name: str, pk: int, template: str, context: dict)
     return mark_safe(html)  # noqa: S308 - rendered with autoescape
 
 
+def _has_messages(request) -> bool:
+    return "messages" in request.COOKIES or bool(request.session.get("_messages"))
+
+
+def _kept_page(request, name: str, pk: int, template: str, context) -> HttpResponse:
+    """A board's whole page, kept per desk generation for this analyst and record, like its cards.
+
+    Only the plain page (a visit or a boosted navigation, no search, no message waiting) is kept: its key
+    names everything it shows that no record holds: who looks, and their roles (the account's version,
+    which changes with them), their CSRF secret (the forms carry its token; the token is still renewed,
+    as for any page that uses it), the language, and whether htmx asked for it. ``context`` is called only
+    when the page must be rendered.
+    """
+    if request.GET or is_partial_request(request) or _has_messages(request):
+        return render(request, template, context())
+    get_token(request)
+    secret = hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest()[:16]
+    request._csp_nonce = None  # a kept page is served to later requests: no nonce (desk scripts are static files)
+    user = request.user
+    parts = (pk, user.pk, account_version(user.pk), secret, get_language(), bool(request.htmx))
+    html = cached_for_desk(
+        f"{name}-page", *parts, compute=lambda: render_to_string(template, context(), request=request)
+    )
+    return HttpResponse(html)
+
+
 def _board_columns_html(request, proposition: Proposition, columns) -> SafeString:
     """The board's columns, rendered once per desk generation for each analyst (``_visitor_fragment``)."""
     context = {"proposition": proposition, "columns": columns}
@@ -770,7 +797,7 @@ def board(request, slug):
         results = matching.search_claims(query, not_on=proposition) if query else []
         context = {"proposition": proposition, "query": query, "results": results, "sides": Side.choices}
         return render(request, "desk/board.html#claim-results", context)
-    return render(request, "desk/board.html", _board_context(request, proposition))
+    return _kept_page(request, "board", proposition.pk, "desk/board.html", lambda: _board_context(request, proposition))
 
 
 @analyst_required
@@ -1362,7 +1389,9 @@ def question(request, slug):
         results = matching.search_claims(query, not_answering=question) if query else []
         context = {"question": question, "query": query, "results": results, "value_help": value_help(question)}
         return render(request, "desk/question_board.html#answer-claim-results", context)
-    return render(request, "desk/question_board.html", _question_context(request, question))
+    return _kept_page(
+        request, "question", question.pk, "desk/question_board.html", lambda: _question_context(request, question)
+    )
 
 
 def _question_body(request, question: Question, **extra):

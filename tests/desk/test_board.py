@@ -2,12 +2,14 @@
 
 import re
 
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from claims.models import FieldChange, Proposition, ReviewState, Side, Stance
+from claims.roles import REVIEWERS
 from tests.base import approve, keep_account, make_claim
-from tests.desk.base import HTMX, DeskTestCase, htmx_target
+from tests.desk.base import BOOSTED, HTMX, DeskTestCase, htmx_target
 
 SPOKESMAN = "they are not responsible for Pakistan’s internal security issues"
 
@@ -435,3 +437,58 @@ class BoardColumnsCacheTests(DeskTestCase):
         self.stance.save_edit(expected_version=self.stance.version, fields=["note"], by=self.analyst)
 
         self.assertContains(self.client.get(self.board_url()), "Checked against the original.")
+
+
+class KeptBoardPageTests(DeskTestCase):
+    """A board's plain page is kept whole per analyst; whatever it shows that no record holds is in its key."""
+
+    def setUp(self):
+        self.login()
+        self.client.get(self.board_url())
+
+    def test_a_role_given_shows_on_the_next_visit(self):
+        self.assertNotContains(self.client.get(self.board_url()), reverse("admin:review_queue"))
+        self.analyst.groups.add(Group.objects.get(name=REVIEWERS))
+
+        self.assertContains(self.client.get(self.board_url()), reverse("admin:review_queue"))
+
+    def test_a_message_waiting_is_shown_and_not_kept(self):
+        self.client.post(reverse("desk:stance_move", args=[self.stance.pk]), {  # a full page: a message follows
+            "side": Side.DISPUTES, "version": self.stance.version,
+        })  # fmt: skip
+
+        after_the_move = self.client.get(self.board_url())
+        self.assertContains(after_the_move, "Claim moved to “Disputes”.")
+
+        self.assertNotContains(self.client.get(self.board_url()), "Claim moved to")
+
+    def test_a_search_is_read_every_time(self):
+        self.client.get(self.board_url(), {"q": "shelter"})
+        other = make_claim(self.source, "Pakistan claims that", self.pakistan, self.analyst)
+
+        response = self.client.get(self.board_url(), {"q": "Pakistan claims"})
+
+        self.assertContains(response, f'id="result-{other.pk}"')
+
+    def test_the_csrf_cookie_is_renewed_as_on_every_page_that_uses_it(self):
+        response = self.client.get(self.board_url())
+
+        self.assertIn("csrftoken", response.cookies)
+
+    def test_a_boosted_navigation_gets_the_whole_page(self):
+        response = self.client.get(self.board_url(), **BOOSTED)
+
+        self.assertContains(response, "<html")
+        self.assertContains(response, f'id="stance-{self.stance.pk}"')
+
+    def test_each_language_is_kept_apart(self):
+        english = self.board_url()  # reverse() follows the language a request leaves active in the test's thread
+
+        self.assertContains(self.client.get(f"/ur{english}"), '<html lang="ur" dir="rtl">')
+        self.assertContains(self.client.get(english), '<html lang="en" dir="ltr">')
+
+    def test_a_kept_page_carries_no_nonce_of_another_request(self):
+        response = self.client.get(self.board_url())
+
+        self.assertNotContains(response, "nonce=")
+        self.assertNotIn("nonce-", response["Content-Security-Policy"])

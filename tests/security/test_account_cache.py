@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import TestCase
 
-from claims.roles import ANALYSTS, CachedAccountBackend, _account_version, role_names
+from claims.roles import ANALYSTS, CachedAccountBackend, account_version, role_names
 from tests.base import PASSWORD, make_user
 
 DESK = "/desk/"
@@ -88,7 +88,7 @@ class AccountCacheTests(TestCase):
             self.analyst.save()
             # Another request read the account before this transaction committed, and keeps its
             # copy under the token drawn at the save.
-            cache.set(f"account:{self.analyst.pk}:{_account_version(self.analyst.pk)}", stale)
+            cache.set(f"account:{self.analyst.pk}:{account_version(self.analyst.pk)}", stale)
             self.assertIsNotNone(backend.get_user(self.analyst.pk))
 
         self.assertIsNone(backend.get_user(self.analyst.pk))
