@@ -107,27 +107,40 @@ def index_object(kind: str, object_id: int) -> None:
 
 def index_record(record) -> None:
     """Re-index ``record`` and whatever its visibility decides (a claim's actors and source)."""
-    if isinstance(record, Answer):  # an answer is found through its question's entry
-        index_object(EntryKind.QUESTION, record.question_id)
-        return
-    if isinstance(record, Translation):  # a translation is found through its claim's entry
-        if record.claim_id:
-            index_object(EntryKind.CLAIM, record.claim_id)
-        return
-    kind = _MODEL_KINDS[type(record)]
-    with transaction.atomic():
-        index_object(kind, record.pk)
+    index_records([record])
+
+
+def index_records(records) -> None:
+    """Re-index these records, each entry they decide once (see ``index_record``)."""
+    objects: set[tuple[str, int]] = set()
+    actors, prune = [], False
+    for record in records:
+        if isinstance(record, Answer):  # an answer is found through its question's entry
+            objects.add((EntryKind.QUESTION, record.question_id))
+            continue
+        if isinstance(record, Translation):  # a translation is found through its claim's entry
+            if record.claim_id:
+                objects.add((EntryKind.CLAIM, record.claim_id))
+            continue
+        kind = _MODEL_KINDS[type(record)]
+        objects.add((kind, record.pk))
         if kind == EntryKind.CLAIM:
-            for actor_id in {record.claimant_id, record.reported_by_id} - {None}:
-                index_object(EntryKind.ACTOR, actor_id)
-            index_object(EntryKind.SOURCE, record.source_id)
+            objects.update((EntryKind.ACTOR, pk) for pk in {record.claimant_id, record.reported_by_id} - {None})
+            objects.add((EntryKind.SOURCE, record.source_id))
             # A claim may have moved away from an actor or source (an approved
             # revision can change its claimant); drop those no longer public.
+            prune = True
+        elif kind == EntryKind.ACTOR:
+            actors.append(record.pk)
+    with transaction.atomic():
+        for kind, object_id in sorted(objects):
+            index_object(kind, object_id)
+        if prune:
             _prune(EntryKind.ACTOR)
             _prune(EntryKind.SOURCE)
-        elif kind == EntryKind.ACTOR:
-            # Claims carry their claimant's and reporter's names.
-            for claim in _PUBLIC[EntryKind.CLAIM]().filter(Q(claimant=record) | Q(reported_by=record)):
+        if actors:  # claims carry their claimant's and reporter's names
+            by_them = Q(claimant__in=actors) | Q(reported_by__in=actors)
+            for claim in _PUBLIC[EntryKind.CLAIM]().filter(by_them):
                 _store(EntryKind.CLAIM, claim.pk, claim)
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from claims.models import Actor, Answer, Claim, Proposition, Question
 from search.models import SearchEntry
 from search.query import Term, find, parse_query, search
+from search.sync import indexing_once
 from tests.base import approve, make_source
 from tests.reader.builders import ReaderTestCase
 
@@ -181,6 +182,58 @@ class SearchIndexSyncTest(ReaderTestCase):
         self.assertEqual(set(SearchEntry.objects.values_list("kind", "object_id", "title", "body", "context")), before)
         self.assertEqual(len(before), 6)  # 1 proposition, 2 claims, 2 actors, 1 source
         self.assertTrue(search("shelter"))
+
+
+class IndexingOnceTest(ReaderTestCase):
+    """A writer of many records indexes each record it touched once, at the end: the same entries as at every save."""
+
+    def entries(self):
+        return set(SearchEntry.objects.values_list("kind", "object_id", "title", "body", "context"))
+
+    def test_the_entries_are_those_a_rebuild_gives(self):
+        with indexing_once():
+            self.build_contradiction()
+            actor = Actor.objects.create(state="approved", name="Newcomer")
+            self.publish_claim(self.source, "Its chief spokesman said", actor)
+            self.taliban.name = "Islamic Emirate"
+            self.taliban.save()
+            self.assertEqual(SearchEntry.objects.count(), 0)  # nothing yet, inside the block
+        kept = self.entries()
+
+        call_command("rebuild_search_index", verbosity=0)
+
+        self.assertEqual(kept, self.entries())
+        self.assertEqual(
+            found("emirate"),
+            [("actor", "Islamic Emirate"), ("claim", "they do not provide support to TTP’s operations")],
+        )
+        self.assertEqual(found("newcomer"), [("actor", "Newcomer"), ("claim", "Its chief spokesman said")])
+
+    def test_a_record_deleted_inside_the_block_leaves_no_entry(self):
+        proposition = self.build_contradiction()
+        with indexing_once():
+            proposition.return_to_draft(self.reviewer)
+            Actor.objects.create(state="approved", name="Newcomer").delete()
+
+        self.assertNotIn("proposition", [kind for kind, title in found("shelter")])
+        self.assertEqual(found("newcomer"), [])
+
+    def test_nothing_is_indexed_when_the_block_raises(self):
+        with self.assertRaises(RuntimeError), indexing_once():
+            Actor.objects.create(state="approved", name="Newcomer")
+            raise RuntimeError
+
+        self.assertEqual(found("newcomer"), [])
+
+    def test_loading_the_seeds_indexes_what_a_rebuild_gives(self):
+        SearchEntry.objects.all().delete()
+        call_command("load_seeds", verbosity=0)
+        kept = self.entries()
+
+        call_command("rebuild_search_index", verbosity=0)
+
+        self.assertEqual(kept, self.entries())
+        self.assertTrue(kept)
 
 
 class SearchPageTest(ReaderTestCase):

@@ -13,6 +13,7 @@ from claims.roles import system_account
 from claims.translations import Translation, TranslationKind, TranslationLanguage
 from claims.values import InvalidValue
 from reader.caching import writing_in_bulk
+from search.sync import indexing_once
 from sources.anchoring import AnchorError, anchor_quote
 from sources.dates import parse_partial_date
 from sources.models import Source
@@ -34,8 +35,9 @@ class Command(BaseCommand):
         data = self.read(path)
         texts = self.validate(data, path.parent)
         self.counts = Counter()
-        # One change of the public and desk generations at the end, instead of cache work per record.
-        with transaction.atomic(), writing_in_bulk():
+        # One change of the public and desk generations at the end, instead of cache work per record, and
+        # each record indexed for search once.
+        with transaction.atomic(), writing_in_bulk(), indexing_once():
             self.system = system_account()
             sources = {entry["key"]: self.load_source(entry, texts[entry["key"]]) for entry in data["sources"]}
             actors = self.load_actors(data["actors"])
