@@ -134,6 +134,10 @@ else:
     database = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": env_str("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+        # In production each worker thread keeps its connection, and with it SQLite's page cache (cache_size
+        # above), instead of opening the file, running the pragmas and reading the indexes afresh on every
+        # request. Not when debugging: the development server starts a thread per request.
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60),
     }
 DATABASES = {"default": with_sqlite_safeguards(database)}
 
