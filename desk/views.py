@@ -87,7 +87,7 @@ from desk.submission import (
     submit_source_drafts,
 )
 from desk.templatetags.desk import kind_label
-from reader.caching import cached_for_desk, desk_fragment_key
+from reader.caching import cached_for_desk, desk_fragment_key, has_message_waiting
 from reader.questions import GroupConflict, ValueGroup, group_by_value, group_conflicts
 from sources.anchoring import AnchorError, anchor_quote
 from sources.capture import preview_page
@@ -723,6 +723,13 @@ def _side_counts(proposition: Proposition):
     return [(side, counts.get(side, 0)) for side in Side]
 
 
+def _csrf_token_and_secret(request) -> tuple[str, str]:
+    """The visitor's CSRF token (renewing its cookie, as any page using it does), and a digest of its secret
+    for the keys of what is kept per visitor: a kept form's token is valid exactly while the secret is."""
+    token = get_token(request)
+    return token, hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest()[:16]
+
+
 def _visitor_fragment(request, name: str, pk: int, template: str, context: dict) -> SafeString:
     """``template`` rendered with ``context``, kept per desk generation for this analyst and this record.
 
@@ -730,17 +737,12 @@ def _visitor_fragment(request, name: str, pk: int, template: str, context: dict)
     drafts), and its forms carry the visitor's CSRF token: the fragment is
     kept per user and per CSRF secret, so it changes when the token would.
     """
-    token = get_token(request)
-    secret = hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest()[:16]
+    token, secret = _csrf_token_and_secret(request)
     context = {**context, "csrf_token": token, "user": request.user}
     html = cached_for_desk(
         name, pk, request.user.pk, secret, get_language(), compute=lambda: render_to_string(template, context)
     )
     return mark_safe(html)  # noqa: S308 - rendered with autoescape
-
-
-def _has_messages(request) -> bool:
-    return "messages" in request.COOKIES or bool(request.session.get("_messages"))
 
 
 def _kept_page(request, name: str, pk: int, template: str, context) -> HttpResponse:
@@ -752,10 +754,9 @@ def _kept_page(request, name: str, pk: int, template: str, context) -> HttpRespo
     as for any page that uses it), the language, and whether htmx asked for it. ``context`` is called only
     when the page must be rendered.
     """
-    if request.GET or is_partial_request(request) or _has_messages(request):
+    if request.GET or is_partial_request(request) or has_message_waiting(request):
         return render(request, template, context())
-    get_token(request)
-    secret = hashlib.sha256(request.META["CSRF_COOKIE"].encode()).hexdigest()[:16]
+    _, secret = _csrf_token_and_secret(request)
     request._csp_nonce = None  # a kept page is served to later requests: no nonce (desk scripts are static files)
     user = request.user
     parts = (pk, user.pk, account_version(user.pk), secret, get_language(), bool(request.htmx))

@@ -572,6 +572,11 @@ def cached_public_page(view=None, *, shared: bool = False, reads=()):
     return wrapper
 
 
+def has_message_waiting(request) -> bool:
+    """Whether a message waits for this logged-in reader (a page showing it is for them alone)."""
+    return "messages" in request.COOKIES or bool(request.session.get("_messages"))
+
+
 def _serve_with_account(view, request, args, kwargs) -> HttpResponse | None:
     """The anonymous readers' page with this logged-in reader's account links in its slot; None if it has none.
 
@@ -585,8 +590,7 @@ def _serve_with_account(view, request, args, kwargs) -> HttpResponse | None:
         settings.DEBUG
         or request.method not in ("GET", "HEAD")
         or request.headers.get("HX-Request")
-        or "messages" in request.COOKIES
-        or request.session.get("_messages")
+        or has_message_waiting(request)
     ):
         return None
     user = request.user
