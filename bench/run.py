@@ -2,20 +2,23 @@
 
 Two legs (LEGS), each at both sizes:
 
-- ``sqlite``: one gunicorn instance on a SQLite file (built once, then cached
-  in var/bench/, and copied for the run), pages cached in files;
+- ``sqlite``: one gunicorn instance per database on a SQLite file (built once,
+  then cached in var/bench/, and copied for the run), pages cached in files;
 - ``postgres``: PostgreSQL and Redis shared by two gunicorn instances on two
   ports, as when several app servers share them. The run creates a fresh
   PostgreSQL database per size (migrations, seeds, corpus) and drops it at the
-  end; it empties the Redis database (--redis-url) first. wrk drives both
+  end, with two instances of its own; it empties the Redis database
+  (--redis-url) first and gives each database a key prefix. wrk drives both
   instances at once, half the connections each. Then the cross-instance check:
   an approval made through instance A's review queue shows on instance B's next
   request (a stale page only within the grace of GRACE_SECONDS), and after a
   return to draft through A no request to B shows the record again. A miss fails
   the run.
 
-Each leg serves the app under production settings, logs an analyst in through
-the login form, and measures each page in bench/pages.py with wrk (a page that
+Each leg serves both databases at once under production settings, logs an
+analyst in through the login form, and measures each page in bench/pages.py with
+wrk on the empty database and the large one, one right after the other, so that
+a busy spell of a shared machine falls on both sizes alike (a page that
 answers any request of its run with HTTP 400 or above fails the run; the API's
 limit per address is raised out of wrk's reach, API_RATE_LIMIT). Prints one
 table with each page's requests per second, p50/p95/p99 latency and throughput
@@ -155,7 +158,10 @@ def parse_options() -> Options:
     parser.add_argument("--load-connections", type=int, default=50, help="concurrent readers (default 50)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached databases")
     parser.add_argument(
-        "--repeat", type=int, default=1, help="runs per page, in turns with --compare; the best one counts (default 1)"
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs per page on each configuration, in turns; the best one counts (default 1)",
     )
     parser.add_argument(
         "--variant",
@@ -585,40 +591,71 @@ def measure_one(
     return row
 
 
-def measure(
-    instances: dict[str | None, list[str]], setup: dict, cookies: dict[str | None, str], options: Options
-) -> dict[str | None, list[dict]]:
+@dataclass
+class Configuration:
+    """One configuration of the app being measured beside the others: a database, maybe with one part off.
+
+    ``size`` is the database's label ("empty", "100,000 claims"); ``switch`` is
+    None with everything on, or the one of SWITCHES that is off.
+    """
+
+    size: str
+    switch: str | None
+    setup: dict
+    urls: list[str]
+    cookie: str
+
+    @property
+    def label(self) -> str:
+        return f"({self.size}" + (f", without {self.switch}" if self.switch else "") + ")"
+
+
+def measure(configurations: list[Configuration], options: Options) -> list[list[dict]]:
     """Every chosen page in every variant that applies to it, on each configuration, compared with its floor.
 
-    ``instances`` maps each configuration (None: everything on; otherwise the
-    switch that is off) to the base URLs of its instances. For each page the
-    configurations are measured one right after the other, in an order that
-    rotates from page to page, so a busy spell of a shared machine falls on all
-    of them alike; with --repeat they take turns that many times, and each
+    Every configuration serves the same table of pages (each resolved in its
+    own database). For each page the configurations are measured one right
+    after the other, in an order that rotates from page to page, so a busy
+    spell of a shared machine falls on all of them alike: the empty database
+    and the large one, whose p95 growth the targets compare, as well as any
+    switched-off parts. With --repeat they take turns that many times, and each
     one's best run (by throughput) counts. The floor is measured three times
     per configuration (first, halfway, last) and pages are compared with the
-    median of the three.
+    median of the three. Returns each configuration's rows, in their order.
     """
-    names = list(instances)
-    floor = next(page for page in setup["pages"] if page["kind"] == "floor")
-    pages = [page for page in setup["pages"] if page["kind"] != "floor" and wanted(page, options)]
-    runs = [(page, variant) for page in pages for variant in VARIANTS[page["kind"]] if variant in options.variants]
+    table = configurations[0].setup["pages"]
+    floor = next(index for index, page in enumerate(table) if page["kind"] == "floor")
+    pages = [index for index, page in enumerate(table) if page["kind"] != "floor" and wanted(page, options)]
+    runs = [
+        (index, variant) for index in pages for variant in VARIANTS[table[index]["kind"]] if variant in options.variants
+    ]
     halfway = len(runs) // 2
     plan = [(floor, ANONYMOUS), *runs[:halfway], (floor, ANONYMOUS), *runs[halfway:], (floor, ANONYMOUS)]
-    rows: dict[str | None, list[dict]] = {name: [] for name in names}
-    floors: dict[str | None, list[dict]] = {name: [] for name in names}
-    for step, (page, variant) in enumerate(plan):
-        turn = step % len(names)
-        tries: dict[str | None, list[dict]] = {name: [] for name in names}
+    count = len(configurations)
+    rows: list[list[dict]] = [[] for _ in configurations]
+    floors: list[list[dict]] = [[] for _ in configurations]
+    for step, (index, variant) in enumerate(plan):
+        order = [(step + offset) % count for offset in range(count)]
+        tries: list[list[dict]] = [[] for _ in configurations]
         for attempt in range(options.repeat):
-            for name in names[turn:] + names[:turn]:
-                label = f"(without {name})" if name else ""
-                row = measure_one(instances[name], page, variant, cookies[name], options, label, warm=attempt == 0)
-                tries[name].append(row)
-        for name in names:
-            best = max(tries[name], key=lambda row: row.get("rps", -1))
-            (floors if page is floor else rows)[name].append(best)
-    return {name: compared_with_floor(rows[name], floors[name]) for name in names}
+            for position in order:
+                configuration = configurations[position]
+                page = configuration.setup["pages"][index]
+                tries[position].append(
+                    measure_one(
+                        configuration.urls,
+                        page,
+                        variant,
+                        configuration.cookie,
+                        options,
+                        configuration.label,
+                        warm=attempt == 0,
+                    )
+                )
+        for position in range(count):
+            best = max(tries[position], key=lambda row: row.get("rps", -1))
+            (floors if index == floor else rows)[position].append(best)
+    return [compared_with_floor(rows[position], floors[position]) for position in range(count)]
 
 
 def compared_with_floor(rows: list[dict], floors: list[dict]) -> list[dict]:
@@ -696,40 +733,87 @@ def configurations(env: dict, compare: list[str]) -> dict[str | None, dict]:
     return {None: env, **{switch: switched_off(env, switch) for switch in compare}}
 
 
-def run_database(
-    label: str, path: Path, static_root: Path, work_dir: Path, options: Options, *, load: bool, compare: list[str]
-) -> dict:
-    """Measure every page on a copy of ``path``, with each of ``compare`` switched off too (see ``measure``)."""
-    print(f"\n== SQLite, {label}" + "".join(f", and without {switch}" for switch in compare) + " ==")
-    working_copy = work_dir / f"{label.replace(' ', '-').replace(',', '')}.sqlite3"
-    shutil.copyfile(path, working_copy)
-    env = production_env(working_copy, static_root)
+@dataclass
+class Database:
+    """One database of a leg, ready to serve: its label, the app's environment on it, its pages and query counts."""
+
+    label: str
+    env: dict
+    setup: dict
+    counts: dict
+
+
+def staged(label: str, env: dict) -> Database:
     setup = prepare(env)
-    counts = query_counts(env, setup)
+    return Database(label, env, setup, query_counts(env, setup))
+
+
+def sorted_out(
+    databases: list[Database], served: list[tuple[int, Configuration]], measured: list[list[dict]]
+) -> list[dict]:
+    """One result per database: its rows with everything on (with query counts), and each switched-off part's."""
+    results = [
+        {"database": database.label, "claims": database.setup["claims"], "switched_off": {}} for database in databases
+    ]
+    for (index, configuration), rows in zip(served, measured, strict=True):
+        if configuration.switch is None:
+            results[index]["rows"] = with_queries(rows, databases[index].counts)
+        else:
+            results[index]["switched_off"][configuration.switch] = rows
+    return results
+
+
+def heading(layout: str, sizes: list[str], compare: list[str]) -> str:
+    return (
+        f"\n== {layout}: "
+        + " and ".join(sizes)
+        + ", side by side"
+        + "".join(f", and without {switch}" for switch in compare)
+        + " =="
+    )
+
+
+def run_sqlite(sources: list[tuple[str, Path]], static_root: Path, work_dir: Path, options: Options) -> list[dict]:
+    """Measure every page on a copy of each database, side by side (see ``measure``); one result per database.
+
+    The large database (the last) is also served with each of --compare
+    switched off, and with --load gets the load check after the measurements.
+    """
+    large = len(sources) - 1
+    print(heading("SQLite, 1 instance", [label for label, _ in sources], options.compare))
+    databases = []
+    for label, path in sources:
+        working_copy = work_dir / f"{label.replace(' ', '-').replace(',', '')}.sqlite3"
+        shutil.copyfile(path, working_copy)
+        databases.append(staged(label, production_env(working_copy, static_root)))
     with ExitStack() as servers:
-        instances = {}
-        for index, (name, config) in enumerate(configurations(env, compare).items()):
-            port = (options.port if index == 0 else 0) or free_port()
-            log = work_dir / f"gunicorn-{name or 'all'}-{port}.log"
-            instances[name] = [servers.enter_context(gunicorn(config, port, options, log))]
-        cookies = {
-            name: log_in(urls[0], setup["login"], setup["analyst"], setup["password"])
-            for name, urls in instances.items()
-        }
-        measured = measure(instances, setup, cookies, options)
-        rows = with_queries(measured.pop(None), counts)
-        result = {"database": label, "claims": setup["claims"], "rows": rows, "loads": []}
-        result["switched_off"] = measured
-        if load and "sqlite-path" in options.load_with:
-            base_url = instances[None][0]
-            result["loads"].append(
-                {"configuration": "sqlite-path", **load_check(base_url, setup, env, options, work_dir / "writer.log")}
+        served = []
+        for index, database in enumerate(databases):
+            for switch, config in configurations(database.env, options.compare if index == large else []).items():
+                port = (options.port if index == large and switch is None else 0) or free_port()
+                log = work_dir / f"gunicorn-{index}-{switch or 'all'}-{port}.log"
+                url = servers.enter_context(gunicorn(config, port, options, log))
+                setup = database.setup
+                cookie = log_in(url, setup["login"], setup["analyst"], setup["password"])
+                served.append((index, Configuration(database.label, switch, setup, [url], cookie)))
+        results = sorted_out(databases, served, measure([configuration for _, configuration in served], options))
+        results[large]["loads"] = []
+        if options.load and "sqlite-path" in options.load_with:
+            database = databases[large]
+            base_url = next(c.urls[0] for index, c in served if index == large and c.switch is None)
+            results[large]["loads"].append(
+                {
+                    "configuration": "sqlite-path",
+                    **load_check(base_url, database.setup, database.env, options, work_dir / "writer.log"),
+                }
             )
-    if load:
+    if options.load:
         for configuration in options.load_with:
             if configuration != "sqlite-path":
-                result["loads"].append(load_in(configuration, path, static_root, work_dir, options))
-    return result
+                results[large]["loads"].append(
+                    load_in(configuration, sources[large][1], static_root, work_dir, options)
+                )
+    return results
 
 
 def load_in(configuration: str, path: Path, static_root: Path, work_dir: Path, options: Options) -> dict:
@@ -762,49 +846,44 @@ def two_instances(env: dict, work_dir: Path, options: Options, name: str, first_
         yield [instance_a, instance_b]
 
 
-def run_postgres(
-    label: str, claims: int, static_root: Path, work_dir: Path, options: Options, *, check: bool, compare: list[str]
-) -> dict:
-    """Build a fresh PostgreSQL database, serve it with two instances sharing Redis, measure every page on both.
+def run_postgres(sizes: list[tuple[str, int]], static_root: Path, work_dir: Path, options: Options) -> list[dict]:
+    """Build a fresh PostgreSQL database per size, serve each with two instances sharing Redis, measure side by side.
 
-    With ``check``, the cross-instance check follows the measurements. Each of
-    ``compare`` switched off gets two instances of its own on the same database
-    and Redis (under its own key prefix), measured page by page alongside.
+    The cross-instance check follows the measurements, on the large database
+    (the last). Each of --compare switched off gets two instances of its own on
+    the large database and Redis (under its own key prefix), measured page by
+    page alongside. Every database and instance has a key prefix of its own.
     """
-    print(
-        f"\n== PostgreSQL + Redis, 2 instances, {label}"
-        + "".join(f", and without {switch}" for switch in compare)
-        + " =="
-    )
-    name = f"claimtracker_bench_{os.getpid()}_{claims}"
-    with postgres_database(options.postgres_url, name) as url:
-        build_postgres(url, claims, options.seed)
+    large = len(sizes) - 1
+    print(heading("PostgreSQL + Redis, 2 instances", [label for label, _ in sizes], options.compare))
+    with ExitStack() as stack:
         empty_redis(options.redis_url)
-        env = postgres_env(url, static_root, options.redis_url)
-        setup = prepare(env)
-        counts = query_counts(env, setup)
-        with ExitStack() as servers:
-            instances = {
-                switch: servers.enter_context(
-                    two_instances(config, work_dir, options, switch or "all", options.port if switch is None else 0)
+        databases = []
+        for label, claims in sizes:
+            url = stack.enter_context(
+                postgres_database(options.postgres_url, f"claimtracker_bench_{os.getpid()}_{claims}")
+            )
+            build_postgres(url, claims, options.seed)
+            databases.append(staged(label, postgres_env(url, static_root, options.redis_url)))
+        # Servers stop (in reverse order) before the databases are dropped.
+        served = []
+        for index, database in enumerate(databases):
+            for switch, config in configurations(database.env, options.compare if index == large else []).items():
+                first_port = options.port if index == large and switch is None else 0
+                urls = stack.enter_context(
+                    two_instances(config, work_dir, options, f"{index}-{switch or 'all'}", first_port)
                 )
-                for switch, config in configurations(env, compare).items()
-            }
-            # One login serves both instances: the session lives in the shared cache and database.
-            cookies = {
-                switch: log_in(urls[0], setup["login"], setup["analyst"], setup["password"])
-                for switch, urls in instances.items()
-            }
-            measured = measure(instances, setup, cookies, options)
-            rows = with_queries(measured.pop(None), counts)
-            result = {"database": label, "claims": setup["claims"], "rows": rows}
-            result["switched_off"] = measured
-            if check:
-                instance_a, instance_b = instances[None]
-                result["cross_instance"] = cross_instance_check(
-                    instance_a, instance_b, env, setup, cookies[None], options
-                )
-    return result
+                # One login serves both instances: the session lives in the shared cache and database.
+                setup = database.setup
+                cookie = log_in(urls[0], setup["login"], setup["analyst"], setup["password"])
+                served.append((index, Configuration(database.label, switch, setup, urls, cookie)))
+        results = sorted_out(databases, served, measure([configuration for _, configuration in served], options))
+        instance_a, instance_b = next(c.urls for index, c in served if index == large and c.switch is None)
+        cookie = next(c.cookie for index, c in served if index == large and c.switch is None)
+        results[large]["cross_instance"] = cross_instance_check(
+            instance_a, instance_b, databases[large].env, databases[large].setup, cookie, options
+        )
+    return results
 
 
 # ---------------------------------------------------------------------------
@@ -1204,31 +1283,9 @@ def main() -> None:
         )  # fmt: skip
         # Each switch is compared at the large database only, where the targets apply.
         if "sqlite" in options.legs:
-            results["sqlite"] = [
-                run_database(
-                    label,
-                    path,
-                    static_root,
-                    work_dir,
-                    options,
-                    load=options.load and index == 1,
-                    compare=options.compare if index == 1 else [],
-                )
-                for index, (label, path) in enumerate(databases)
-            ]
+            results["sqlite"] = run_sqlite(databases, static_root, work_dir, options)
         if "postgres" in options.legs:
-            results["postgres"] = [
-                run_postgres(
-                    label,
-                    claims,
-                    static_root,
-                    work_dir,
-                    options,
-                    check=index == 1,
-                    compare=options.compare if index == 1 else [],
-                )
-                for index, (label, claims) in enumerate(sizes)
-            ]
+            results["postgres"] = run_postgres(sizes, static_root, work_dir, options)
     legs = {}
     for name, (empty, large) in results.items():
         table = compare(empty, large)
