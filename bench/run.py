@@ -34,8 +34,12 @@ each leg is also served with that part switched off, by instances of its own
 started beside the others, and each page is measured on every configuration
 one right after the other; the report shows each page with and without it.
 
-Usage: .venv/bin/python bench/run.py [--claims 100000] [--seed 1] [--duration 5] [--load] [--leg sqlite|postgres]
-       [--compare memory-cache] [--compare desk-fragments]
+With --repeat N every configuration takes N turns at each page and its best run
+(by throughput) counts; make bench uses 3, since one run of a few seconds on
+shared cores swings by tens of per cent.
+
+Usage: .venv/bin/python bench/run.py [--claims 100000] [--seed 1] [--duration 5] [--repeat 3] [--load]
+       [--leg sqlite|postgres] [--compare memory-cache] [--compare desk-fragments]
 """
 
 import argparse
