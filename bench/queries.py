@@ -5,9 +5,15 @@ variant it is measured in: once rendered (every cache empty, as for the first
 reader after a change) and once served (the same request again, its page and
 fragments kept). The caches are this process's own (local memory), so the
 servers' shared cache is neither read nor changed, and no page is kept in the
-process's memory (PUBLIC_PAGE_MEMORY_BYTES=0). Prints JSON on stdout:
-``{page name: {variant: {"rendered": n, "served": n}}}``; a page that does not
-answer 200 is left out.
+process's memory (PUBLIC_PAGE_MEMORY_BYTES=0). Then it times the served
+request in this process, with no server, network or load generator in between:
+the best average of its batches of requests (each at least
+TIMING_BATCH_SECONDS long; TIMING_ROUNDS turns over every page), in ms.
+That is the app's own work for the request, the figure to read when a page's
+p95 under wrk differs between the two sizes: on shared cores a run's p95 of a
+few ms swings with the machine, this figure far less. Prints JSON on stdout:
+``{page name: {variant: {"rendered": n, "served": n, "served_ms": t}}}``; a page
+that does not answer 200 is left out.
 
 Usage (run.py passes the environment): bench/queries.py ANALYST
 """
@@ -15,6 +21,7 @@ Usage (run.py passes the environment): bench/queries.py ANALYST
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,10 +32,15 @@ from bench.run import VARIANTS as MEASURED
 # The kinds of page that ask the database anything, in the variants the benchmark measures them in.
 VARIANTS = {kind: variants for kind, variants in MEASURED.items() if kind not in ("floor", "static")}
 OWN_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench-queries"}}
+# Batches long enough that one preemption of the process barely shows in a batch's average,
+# in turns over every page (see page_query_counts).
+TIMING_ROUNDS, TIMING_BATCHES, TIMING_BATCH_SECONDS, TIMING_MIN_REQUESTS = 3, 3, 0.1, 10
 
 
-def page_query_counts(analyst_username: str) -> dict:
-    """``{page name: {variant: {"rendered": n, "served": n}}}`` for every page of bench/pages.py that answers 200."""
+def page_query_counts(
+    analyst_username: str, *, rounds: int = TIMING_ROUNDS, batch_seconds: float = TIMING_BATCH_SECONDS
+) -> dict:
+    """``{page name: {variant: {"rendered": n, "served": n, "served_ms": t}}}`` for each page of bench/pages.py answering 200."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.cache import caches
@@ -44,9 +56,20 @@ def page_query_counts(analyst_username: str) -> dict:
             response = client.get(path, secure=settings.SECURE_SSL_REDIRECT)
         return len(queries) if response.status_code == 200 else None
 
+    def batches(client: Client, path: str) -> list[float]:
+        client.get(path, secure=settings.SECURE_SSL_REDIRECT)  # kept again if another page's turn pushed it out
+        averages = []
+        for _ in range(TIMING_BATCHES):
+            began, requests = time.perf_counter(), 0
+            while requests < TIMING_MIN_REQUESTS or time.perf_counter() - began < batch_seconds:
+                client.get(path, secure=settings.SECURE_SSL_REDIRECT)
+                requests += 1
+            averages.append((time.perf_counter() - began) / requests * 1000)
+        return averages
+
     analyst = get_user_model().objects.get(username=analyst_username)
     host = next((host for host in settings.ALLOWED_HOSTS if "*" not in host), "testserver")
-    counts = {}
+    counts, timed = {}, []
     with override_settings(CACHES=OWN_CACHE):
         for page in PAGES:
             row = resolve(page)
@@ -61,6 +84,15 @@ def page_query_counts(analyst_username: str) -> dict:
                 rendered, served = count(client, row["path"]), count(client, row["path"])
                 if rendered is not None and served is not None:
                     counts.setdefault(page.name, {})[variant] = {"rendered": rendered, "served": served}
+                    timed.append((counts[page.name][variant], client, row["path"]))
+        # Every page takes TIMING_ROUNDS turns, spread over the whole run, so that a busy spell of
+        # the machine falls on one turn of a page, not on all of its batches.
+        averages = [[] for _ in timed]
+        for _ in range(rounds):
+            for index, (_, client, path) in enumerate(timed):
+                averages[index] += batches(client, path)
+        for (counted, _, _), page_averages in zip(timed, averages, strict=True):
+            counted["served_ms"] = round(min(page_averages), 3)
     return counts
 
 

@@ -144,6 +144,7 @@ class Options:
     legs: list[str]
     postgres_url: str
     compare: list[str]
+    in_process: bool
 
 
 def parse_options() -> Options:
@@ -205,6 +206,11 @@ def parse_options() -> Options:
         default="postgres://postgres@127.0.0.1:5432/postgres",
         help="a PostgreSQL database to connect to while creating and dropping the benchmark's own "
         "(default postgres://postgres@127.0.0.1:5432/postgres)",
+    )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="only each page's queries and in-process time at both sizes (bench/queries.py): no server, no wrk",
     )
     parser.add_argument(
         "--compare",
@@ -767,6 +773,40 @@ def sorted_out(
     return results
 
 
+def sqlite_databases(sources: list[tuple[str, Path]], static_root: Path, work_dir: Path) -> list[Database]:
+    """A working copy of each SQLite database of ``sources``, staged."""
+    databases = []
+    for label, path in sources:
+        working_copy = work_dir / f"{label.replace(' ', '-').replace(',', '')}.sqlite3"
+        shutil.copyfile(path, working_copy)
+        databases.append(staged(label, production_env(working_copy, static_root)))
+    return databases
+
+
+def postgres_databases(stack: ExitStack, sizes: list[tuple[str, int]], static_root: Path, options: Options):
+    """A fresh PostgreSQL database per size, built and staged; each is dropped when ``stack`` closes."""
+    databases = []
+    for label, claims in sizes:
+        url = stack.enter_context(postgres_database(options.postgres_url, f"claimtracker_bench_{os.getpid()}_{claims}"))
+        build_postgres(url, claims, options.seed)
+        databases.append(staged(label, postgres_env(url, static_root, options.redis_url)))
+    return databases
+
+
+def in_process_only(sources: list[tuple[str, Path]], sizes, static_root: Path, work_dir: Path, options: Options):
+    """--in-process: each page's queries and in-process time at both sizes on each chosen leg; no server, no wrk."""
+    legs = {}
+    with ExitStack() as stack:
+        if "sqlite" in options.legs:
+            print("\n== SQLite: in process ==")
+            legs["sqlite"] = sqlite_databases(sources, static_root, work_dir)
+        if "postgres" in options.legs:
+            print("\n== PostgreSQL + Redis: in process ==")
+            empty_redis(options.redis_url)
+            legs["postgres"] = postgres_databases(stack, sizes, static_root, options)
+    return {name: [database.counts for database in databases] for name, databases in legs.items()}
+
+
 def heading(layout: str, sizes: list[str], compare: list[str]) -> str:
     return (
         f"\n== {layout}: "
@@ -785,11 +825,7 @@ def run_sqlite(sources: list[tuple[str, Path]], static_root: Path, work_dir: Pat
     """
     large = len(sources) - 1
     print(heading("SQLite, 1 instance", [label for label, _ in sources], options.compare))
-    databases = []
-    for label, path in sources:
-        working_copy = work_dir / f"{label.replace(' ', '-').replace(',', '')}.sqlite3"
-        shutil.copyfile(path, working_copy)
-        databases.append(staged(label, production_env(working_copy, static_root)))
+    databases = sqlite_databases(sources, static_root, work_dir)
     with ExitStack() as servers:
         served = []
         for index, database in enumerate(databases):
@@ -862,13 +898,7 @@ def run_postgres(sizes: list[tuple[str, int]], static_root: Path, work_dir: Path
     print(heading("PostgreSQL + Redis, 2 instances", [label for label, _ in sizes], options.compare))
     with ExitStack() as stack:
         empty_redis(options.redis_url)
-        databases = []
-        for label, claims in sizes:
-            url = stack.enter_context(
-                postgres_database(options.postgres_url, f"claimtracker_bench_{os.getpid()}_{claims}")
-            )
-            build_postgres(url, claims, options.seed)
-            databases.append(staged(label, postgres_env(url, static_root, options.redis_url)))
+        databases = postgres_databases(stack, sizes, static_root, options)
         # Servers stop (in reverse order) before the databases are dropped.
         served = []
         for index, database in enumerate(databases):
@@ -1021,8 +1051,20 @@ def compare(empty: dict, large: dict) -> list[dict]:
         entry = {"page": row["page"], "kind": row["kind"], "variant": row["variant"], "empty": small, "large": row}
         if row.get("p95") is not None and small.get("p95"):
             entry["p95_growth"] = round(row["p95"] / small["p95"] - 1, 3)
+        served = [side.get("queries", {}).get("served_ms") for side in (small, row)]
+        if all(served):
+            entry["served_ms_growth"] = round(served[1] / served[0] - 1, 3)
         table.append(entry)
     return table
+
+
+def counted_rows(counts: dict) -> list[dict]:
+    """bench/queries.py's counts and times as report rows without wrk's figures (--in-process)."""
+    return [
+        {"page": page, "kind": "", "variant": variant, "queries": counted}
+        for page, variants in counts.items()
+        for variant, counted in variants.items()
+    ]
 
 
 def switch_comparison(on: list[dict], off: list[dict]) -> list[dict]:
@@ -1137,6 +1179,7 @@ def print_report(report: dict) -> None:
                 print(f"  {item['status']:<8} {item['page']:<28} {item['variant']:<10} {item['target']:<22} {shown}")
         missed = [item for item in leg["targets"] if item["status"] != "PASS"]
         print(f"  {len(leg['targets']) - len(missed)} of {len(leg['targets'])} targets met.")
+    print_in_process(report)
     for name, leg in legs.items():
         for switch, table in leg.get("switched_off", {}).items():
             print_switch_comparison(f"{LEGS[name]}, {leg['databases'][1]['claims']:,} claims", switch, table)
@@ -1170,6 +1213,24 @@ def print_report(report: dict) -> None:
             )
         for failure in check["failures"]:
             print(f"  FAIL: {failure}")
+
+
+def print_in_process(report: dict) -> None:
+    """Each page's in-process time for one served request at both sizes, and its change, legs side by side."""
+    legs = report["legs"]
+    print("\nIn process: one served request, ms (bench/queries.py: best of its batches; no server, network or wrk)")
+    print(f"{'page':<28} {'variant':<10} " + " ".join(f"| {LEGS[name][:22]:<22}" for name in legs))
+    print(f"{'':<28} {'':<10} " + " ".join(f"| {'empty':>6} {'large':>6} {'change':>7}" for _ in legs))
+    for page, variant, entries in rows_side_by_side(report):
+        if not any((entry or {}).get(size, {}).get("queries") for entry in entries for size in ("empty", "large")):
+            continue  # the floor and the static file: nothing of the app's to time
+        cells = []
+        for entry in entries:
+            times = [(entry or {}).get(size, {}).get("queries", {}).get("served_ms") for size in ("empty", "large")]
+            growth = (entry or {}).get("served_ms_growth")
+            shown = [f"{value:>6.2f}" if value else f"{'':>6}" for value in times]
+            cells.append(f"| {shown[0]} {shown[1]} {'' if growth is None else f'{growth:+.0%}':>7}")
+        print(f"{page:<28} {variant:<10} " + " ".join(cells))
 
 
 def print_switch_comparison(where: str, switch: str, table: list[dict]) -> None:
@@ -1285,6 +1346,25 @@ def main() -> None:
             "collectstatic", "--noinput", "-v0",
             env=production_env(work_dir / "unused.sqlite3", static_root),
         )  # fmt: skip
+        if options.in_process:
+            counts = in_process_only(
+                databases if "sqlite" in options.legs else [], sizes, static_root, work_dir, options
+            )
+            tables = {
+                name: compare({"rows": counted_rows(empty)}, {"rows": counted_rows(large)})
+                for name, (empty, large) in counts.items()
+            }
+            report = {
+                "started": started,
+                "machine": {**machine(wrk_version), "load_average_at_start": load_at_start},
+                "legs": {name: {"table": table} for name, table in tables.items()},
+            }
+            print_in_process(report)
+            RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+            written = RESULTS_DIR / "in-process.json"
+            written.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+            print(f"\nWritten to {written.relative_to(BASE_DIR)}")
+            return
         # Each switch is compared at the large database only, where the targets apply.
         if "sqlite" in options.legs:
             results["sqlite"] = run_sqlite(databases, static_root, work_dir, options)
