@@ -807,6 +807,30 @@ def in_process_only(sources: list[tuple[str, Path]], sizes, static_root: Path, w
     return {name: [database.counts for database in databases] for name, databases in legs.items()}
 
 
+def serve(databases: list[Database], start, options: Options) -> list[tuple[int, Configuration]]:
+    """Every configuration started and logged in: each database with everything on, the large one (the last)
+    also with each of --compare off. ``start(env, name, port)`` starts one configuration's instances (the
+    first on ``port``, or any free port if 0) and returns their base URLs; one login serves them all, since
+    instances of one configuration share its database and cache. Each configuration comes with its
+    database's index."""
+    large = len(databases) - 1
+    served = []
+    for index, database in enumerate(databases):
+        for switch, env in configurations(database.env, options.compare if index == large else []).items():
+            port = options.port if index == large and switch is None else 0
+            urls = start(env, f"{index}-{switch or 'all'}", port)
+            setup = database.setup
+            cookie = log_in(urls[0], setup["login"], setup["analyst"], setup["password"])
+            served.append((index, Configuration(database.label, switch, setup, urls, cookie)))
+    return served
+
+
+def everything_on(served: list[tuple[int, Configuration]]) -> Configuration:
+    """The large database's configuration with everything on."""
+    large = max(index for index, _ in served)
+    return next(configuration for index, configuration in served if index == large and configuration.switch is None)
+
+
 def heading(layout: str, sizes: list[str], compare: list[str]) -> str:
     return (
         f"\n== {layout}: "
@@ -827,20 +851,17 @@ def run_sqlite(sources: list[tuple[str, Path]], static_root: Path, work_dir: Pat
     print(heading("SQLite, 1 instance", [label for label, _ in sources], options.compare))
     databases = sqlite_databases(sources, static_root, work_dir)
     with ExitStack() as servers:
-        served = []
-        for index, database in enumerate(databases):
-            for switch, config in configurations(database.env, options.compare if index == large else []).items():
-                port = (options.port if index == large and switch is None else 0) or free_port()
-                log = work_dir / f"gunicorn-{index}-{switch or 'all'}-{port}.log"
-                url = servers.enter_context(gunicorn(config, port, options, log))
-                setup = database.setup
-                cookie = log_in(url, setup["login"], setup["analyst"], setup["password"])
-                served.append((index, Configuration(database.label, switch, setup, [url], cookie)))
+
+        def start(env: dict, name: str, port: int) -> list[str]:
+            port = port or free_port()
+            return [servers.enter_context(gunicorn(env, port, options, work_dir / f"gunicorn-{name}-{port}.log"))]
+
+        served = serve(databases, start, options)
         results = sorted_out(databases, served, measure([configuration for _, configuration in served], options))
         results[large]["loads"] = []
         if options.load and "sqlite-path" in options.load_with:
             database = databases[large]
-            base_url = next(c.urls[0] for index, c in served if index == large and c.switch is None)
+            base_url = everything_on(served).urls[0]
             results[large]["loads"].append(
                 {
                     "configuration": "sqlite-path",
@@ -900,22 +921,16 @@ def run_postgres(sizes: list[tuple[str, int]], static_root: Path, work_dir: Path
         empty_redis(options.redis_url)
         databases = postgres_databases(stack, sizes, static_root, options)
         # Servers stop (in reverse order) before the databases are dropped.
-        served = []
-        for index, database in enumerate(databases):
-            for switch, config in configurations(database.env, options.compare if index == large else []).items():
-                first_port = options.port if index == large and switch is None else 0
-                urls = stack.enter_context(
-                    two_instances(config, work_dir, options, f"{index}-{switch or 'all'}", first_port)
-                )
-                # One login serves both instances: the session lives in the shared cache and database.
-                setup = database.setup
-                cookie = log_in(urls[0], setup["login"], setup["analyst"], setup["password"])
-                served.append((index, Configuration(database.label, switch, setup, urls, cookie)))
+        served = serve(
+            databases,
+            lambda env, name, port: stack.enter_context(two_instances(env, work_dir, options, name, port)),
+            options,
+        )
         results = sorted_out(databases, served, measure([configuration for _, configuration in served], options))
-        instance_a, instance_b = next(c.urls for index, c in served if index == large and c.switch is None)
-        cookie = next(c.cookie for index, c in served if index == large and c.switch is None)
+        checked = everything_on(served)
+        instance_a, instance_b = checked.urls
         results[large]["cross_instance"] = cross_instance_check(
-            instance_a, instance_b, databases[large].env, databases[large].setup, cookie, options
+            instance_a, instance_b, databases[large].env, databases[large].setup, checked.cookie, options
         )
     return results
 
